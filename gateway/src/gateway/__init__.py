@@ -1,0 +1,1 @@
+"""The gateway: identity, tokens, Casbin, proxy, live updates."""

@@ -1,0 +1,1 @@
+"""Runs Unison on one machine: the embedded cluster, bootstrap, demo data, processes."""
