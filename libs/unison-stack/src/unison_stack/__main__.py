@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from unison_log import configure
+from unison_stack import commands
 from unison_stack.paths import TEST, UP
 from unison_stack.stack import TEST_PORTS, UP_PORTS, Stack
 
@@ -17,32 +18,59 @@ def _stack(name: str) -> Stack:
     return Stack(UP, UP_PORTS)
 
 
+def _print_env(stack: Stack) -> int:
+    print(f"UNISON_ADMIN_DSN='{stack.admin_database_dsn}'")
+    print(f"UNISON_OWNER_DSN='{stack.owner_dsn}'")
+    for role in sorted(stack.passwords):
+        if role.startswith("unison_") and role != "unison_owner":
+            print(f"UNISON_DSN_{role.removeprefix('unison_').upper()}='{stack.role_dsn(role)}'")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="unison_stack")
     parser.add_argument("--stack", choices=["up", "test"], default="up")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("db", help="start the cluster, bootstrap, migrate")
-    sub.add_parser("migrate", help="apply pending migrations")
-    sub.add_parser("db-stop", help="stop the embedded cluster")
-    sub.add_parser("db-destroy", help="stop and delete the embedded cluster")
-    sub.add_parser("env", help="print the DSNs of this stack as shell variables")
+    for name, text in [
+        ("up", "start the cluster, migrate, seed, start every process, wait until ready"),
+        ("down", "stop every process (SIGTERM) and the cluster"),
+        ("status", "which processes run"),
+        ("db", "start the cluster, bootstrap, migrate"),
+        ("reset-db", "throw the cluster away and prepare a new one"),
+        ("migrate", "apply pending migrations"),
+        ("seed", "load the demo data (idempotent)"),
+        ("db-stop", "stop the embedded cluster"),
+        ("db-destroy", "stop and delete the embedded cluster"),
+        ("env", "print this stack's DSNs as shell variables"),
+    ]:
+        sub.add_parser(name, help=text)
     args = parser.parse_args(argv)
     configure("stack", json=False)
     stack = _stack(args.stack)
-    if args.command == "db":
-        asyncio.run(stack.prepare_database())
-    elif args.command == "migrate":
-        asyncio.run(stack.migrate())
-    elif args.command == "db-stop":
-        stack.cluster.stop()
-    elif args.command == "db-destroy":
-        stack.cluster.destroy()
-    elif args.command == "env":
-        print(f"UNISON_ADMIN_DSN='{stack.admin_database_dsn}'")
-        print(f"UNISON_OWNER_DSN='{stack.owner_dsn}'")
-        for role in sorted(stack.passwords):
-            if role.startswith("unison_") and role != "unison_owner":
-                print(f"UNISON_DSN_{role.removeprefix('unison_').upper()}='{stack.role_dsn(role)}'")
+    match args.command:
+        case "up":
+            return commands.up(stack)
+        case "down":
+            return commands.down(stack)
+        case "status":
+            return commands.status(stack)
+        case "db":
+            asyncio.run(stack.prepare_database())
+        case "reset-db":
+            stack.cluster.destroy()
+            asyncio.run(stack.prepare_database())
+        case "migrate":
+            asyncio.run(stack.migrate())
+        case "seed":
+            from unison_stack.demo import seed
+
+            asyncio.run(seed(stack.owner_dsn))
+        case "db-stop":
+            stack.cluster.stop()
+        case "db-destroy":
+            stack.cluster.destroy()
+        case "env":
+            return _print_env(stack)
     return 0
 
 

@@ -10,7 +10,10 @@ from unison_stack.roles import ALL_ROLES, SUPERUSER
 
 
 def load_or_create(path: Path) -> dict[str, str]:
-    """Passwords by role name; new roles get a new random password, existing ones keep theirs."""
+    """Passwords by role name; new roles get a new random password, existing ones keep theirs.
+
+    ``UNISON_PASSWORD_<ROLE>`` in the environment wins (Compose passes its secrets so).
+    """
     values: dict[str, str] = {}
     if path.exists():
         for line in path.read_text().splitlines():
@@ -29,4 +32,9 @@ def load_or_create(path: Path) -> dict[str, str]:
         tmp.write_text("".join(f"{k}={v}\n" for k, v in sorted(values.items())))
         os.chmod(tmp, 0o600)
         tmp.replace(path)
-    return {k.removeprefix("PASSWORD_").lower(): v for k, v in values.items()}
+    passwords = {k.removeprefix("PASSWORD_").lower(): v for k, v in values.items()}
+    for role in (SUPERUSER, *ALL_ROLES):
+        override = os.environ.get(f"UNISON_PASSWORD_{role.upper()}")
+        if override:
+            passwords[role] = override
+    return passwords

@@ -64,8 +64,10 @@ class Stack:
 
     @property
     def admin_dsn(self) -> str:
+        """The maintenance database, from which the project database is created."""
         if self.external_url:
-            return self.external_url
+            parts = urlsplit(self.external_url)
+            return urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
         return _with_credentials(self._base_url(), SUPERUSER, self.passwords[SUPERUSER], "postgres")
 
     @property

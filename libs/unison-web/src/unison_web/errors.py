@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import asyncpg
@@ -117,9 +118,23 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
         if source in ("query", "header", "cookie", "path"):
             out.append({"parameter": str(key), "detail": message})
         else:
-            out.append({"pointer": _pointer(str(key) if key else _key_from(message)),
-                        "detail": message})
+            out.append({"pointer": _body_pointer(key, message), "detail": message})
     return out
+
+
+_FIELD_IN_MESSAGE = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
+
+
+def _body_pointer(key: object, message: str) -> str:
+    # Litestar reports a top-level body error under the handler's parameter name ("data")
+    # and strips msgspec's location; a missing or unknown field is then named only in the
+    # message ("Object missing required field `number`").
+    path = str(key) if key and key != "data" else _key_from(message)
+    pointer = _pointer(path)
+    field = _FIELD_IN_MESSAGE.search(message)
+    if field:
+        pointer += "/" + field.group(1).replace("~", "~0").replace("/", "~1")
+    return pointer
 
 
 def _key_from(message: str) -> str:
@@ -140,7 +155,7 @@ def _handle_validation(
 ) -> Response[bytes]:
     errors = _validation_errors(exc)
     detail = "; ".join(
-        f"{e.get('pointer') or e.get('parameter')}: {e['detail']}" for e in errors
+        f"{e.get('pointer') or e.get('parameter') or 'body'}: {e['detail']}" for e in errors
     ) or str(exc.detail)
     return problem(request, 400, "Invalid request", detail, errors)
 

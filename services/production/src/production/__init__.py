@@ -1,1 +1,1 @@
-"""The production service."""
+"""The production service: work centers, routings, work orders, shop-floor logging, shifts, downtime, OEE and scheduling."""

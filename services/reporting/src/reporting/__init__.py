@@ -1,1 +1,1 @@
-"""The reporting service."""
+"""The reporting service: kPI dashboards from incremental rollups, cache, analytics and exports."""

@@ -1,1 +1,1 @@
-"""The search service."""
+"""The search service: one typo-tolerant, ranked, faceted search across every service, fed by events."""

@@ -1,0 +1,156 @@
+"""Start, watch and stop the processes of one stack on loopback.
+
+Each process gets its own log file under ``logs/`` and a pid file under ``run/``; a
+process whose pid file points at a live process is left alone, so ``up`` twice is harmless.
+Stopping sends SIGTERM to every process group and waits for graceful shutdown before
+resorting to SIGKILL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import structlog
+
+from unison_stack.paths import ROOT
+from unison_stack.roles import SERVICES
+from unison_stack.stack import Stack
+
+log = structlog.get_logger("unison_stack.supervisor")
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    module: str
+    port: int
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ready_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/ready"
+
+
+def process_specs(stack: Stack) -> list[ProcessSpec]:
+    """Services and workers first, the gateway last (its readiness depends on them)."""
+    gateway = f"http://127.0.0.1:{stack.ports.gateway}"
+    common = {"UNISON_JWKS_URL": f"{gateway}/auth/jwks.json", "UNISON_LOG_LEVEL": "INFO"}
+    specs: list[ProcessSpec] = []
+    for offset, service in enumerate(SERVICES):
+        dsn = stack.role_dsn(f"unison_{service}")
+        port = stack.ports.first_service + offset
+        specs.append(ProcessSpec(service, service, port,
+                                 {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port)}))
+        specs.append(ProcessSpec(f"{service}-worker", f"{service}.worker", port + 100,
+                                 {**common, "UNISON_DATABASE_URL": dsn,
+                                  "UNISON_HTTP_PORT": str(port + 100)}))
+    service_urls = ",".join(f"{s.name}=http://127.0.0.1:{s.port}" for s in specs
+                            if not s.name.endswith("-worker"))
+    ready_urls = ",".join(f"{s.name}={s.ready_url}" for s in specs)
+    specs.append(ProcessSpec("gateway", "gateway", stack.ports.gateway, {
+        **common,
+        "UNISON_DATABASE_URL": stack.role_dsn("unison_gateway"),
+        "UNISON_HTTP_PORT": str(stack.ports.gateway),
+        "UNISON_SERVICE_URLS": service_urls,
+        "UNISON_READY_URLS": ready_urls,
+    }))
+    return specs
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        # Reap it if it is our own child that already exited (the test fixture's case).
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Supervisor:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.specs = process_specs(stack)
+
+    def _pid_file(self, spec: ProcessSpec) -> os.PathLike[str]:
+        return self.stack.paths.run / f"{spec.name}.pid"
+
+    def pid_of(self, spec: ProcessSpec) -> int | None:
+        path = self._pid_file(spec)
+        try:
+            pid = int(open(path).read().strip())  # noqa: PTH123, SIM115
+        except (FileNotFoundError, ValueError):
+            return None
+        return pid if _pid_alive(pid) else None
+
+    def start(self, spec: ProcessSpec) -> None:
+        if self.pid_of(spec) is not None:
+            return
+        self.stack.paths.make()
+        log_path = self.stack.paths.logs / f"{spec.name}.log"
+        env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
+        env.pop("DATABASE_URL", None)
+        with open(log_path, "ab") as out:  # noqa: PTH123
+            proc = subprocess.Popen(
+                [sys.executable, "-m", spec.module],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        with open(self._pid_file(spec), "w") as pid_out:  # noqa: PTH123
+            pid_out.write(str(proc.pid))
+
+    def start_all(self) -> None:
+        for spec in self.specs:
+            self.start(spec)
+
+    async def wait_ready(self, timeout: float = 120.0) -> dict[str, bool]:
+        """Poll every process's /ready until all answer 200 or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        state = {s.name: False for s in self.specs}
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                for spec in self.specs:
+                    if state[spec.name]:
+                        continue
+                    if self.pid_of(spec) is None:
+                        raise RuntimeError(
+                            f"{spec.name} exited; see {self.stack.paths.logs / (spec.name + '.log')}"
+                        )
+                    try:
+                        state[spec.name] = (await client.get(spec.ready_url)).status_code == 200
+                    except httpx.HTTPError:
+                        pass
+                if all(state.values()):
+                    return state
+                await asyncio.sleep(0.3)
+        return state
+
+    def stop_all(self, timeout: float = 30.0) -> None:
+        running = [(s, pid) for s in reversed(self.specs) if (pid := self.pid_of(s)) is not None]
+        for spec, pid in running:
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+            log.info("process_stopping", process=spec.name, pid=pid)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(_pid_alive(pid) for _, pid in running):
+            time.sleep(0.1)
+        for spec, pid in running:
+            if _pid_alive(pid):
+                log.warning("process_killed", process=spec.name, pid=pid)
+                os.killpg(pid, signal.SIGKILL)
+            os.unlink(self._pid_file(spec))

@@ -1,0 +1,9 @@
+"""Settings of the production service, read once from ``UNISON_*`` variables."""
+
+from __future__ import annotations
+
+from unison_web.settings import ServiceSettings
+
+
+class Settings(ServiceSettings, frozen=True, kw_only=True):
+    http_port: int = 8102

@@ -1,0 +1,19 @@
+"""``python -m quality``: the quality HTTP process."""
+
+from __future__ import annotations
+
+from quality.app import build_app
+from quality.settings import Settings
+from unison_config import load
+from unison_log import configure
+from unison_web import serve
+
+
+def main() -> None:
+    settings = load(Settings, prefix="UNISON_")
+    configure("quality", settings.log_level)
+    serve(build_app(settings), settings.http_host, settings.http_port)
+
+
+if __name__ == "__main__":
+    main()

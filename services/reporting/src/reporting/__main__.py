@@ -1,0 +1,19 @@
+"""``python -m reporting``: the reporting HTTP process."""
+
+from __future__ import annotations
+
+from reporting.app import build_app
+from reporting.settings import Settings
+from unison_config import load
+from unison_log import configure
+from unison_web import serve
+
+
+def main() -> None:
+    settings = load(Settings, prefix="UNISON_")
+    configure("reporting", settings.log_level)
+    serve(build_app(settings), settings.http_host, settings.http_port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""The reporting HTTP app.
+
+Its domain arrives with its own issue; until then it runs the common surface (health,
+readiness against its schema's migrations, metrics, token verification) so the gateway,
+the supervisor and the ops tooling treat all six services alike from the start.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from reporting.settings import Settings
+from unison_web import ServiceApp, create_app
+from unison_web.auth import TokenVerifier
+from unison_web.settings import database_for, verifier_for
+
+
+def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
+    return create_app(
+        ServiceApp(
+            name="reporting",
+            database=database_for("reporting", settings),
+            route_handlers=[],
+            verifier=verifier or verifier_for(settings),
+            schemas=["reporting"],
+            description="KPI dashboards from incremental rollups, cache, analytics and exports.",
+        )
+    )

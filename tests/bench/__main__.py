@@ -1,0 +1,54 @@
+"""``./dev bench``: start a stack of its own, measure, print one table.
+
+``--quick`` runs a smaller version of each figure; ``--json PATH`` also writes the figures.
+The bench stack uses its own cluster and ports (``.data/bench``), never the ``up`` one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from tests.bench import http_read
+from tests.bench.report import Figure, render, write_json
+from unison_log import configure
+from unison_stack.demo import seed
+from unison_stack.paths import ROOT, StatePaths
+from unison_stack.stack import Ports, Stack
+from unison_stack.supervisor import Supervisor
+
+BENCH_PORTS = Ports(postgres=55434, gateway=28000, first_service=28101)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    configure("bench", "WARNING", json=False)
+    stack = Stack(StatePaths(ROOT / ".data" / "bench"), BENCH_PORTS)
+    asyncio.run(stack.prepare_database())
+    asyncio.run(seed(stack.owner_dsn))
+    supervisor = Supervisor(stack)
+    supervisor.stop_all()
+    supervisor.start_all()
+    figures: list[Figure] = []
+    try:
+        state = asyncio.run(supervisor.wait_ready())
+        if not all(state.values()):
+            print(f"bench stack not ready: {state}", file=sys.stderr)
+            return 1
+        figures += http_read.run(supervisor, quick=args.quick)
+    finally:
+        supervisor.stop_all()
+        stack.cluster.stop()
+    print(render(figures))
+    if args.json:
+        write_json(figures, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
