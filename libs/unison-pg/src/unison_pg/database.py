@@ -42,6 +42,20 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+# InterfaceError also covers client-side misuse (a value that does not encode, a type it
+# cannot decode): those are bugs or bad input, never "the database is down".
+_NOT_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.DataError,
+    asyncpg.exceptions.UnsupportedClientFeatureError,
+    asyncpg.exceptions.InternalClientError,
+    asyncpg.exceptions.InterfaceWarning,
+)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    return isinstance(exc, CONNECTION_ERRORS) and not isinstance(exc, _NOT_CONNECTION_ERRORS)
+
+
 class DatabaseUnavailable(Exception):
     """PostgreSQL cannot be reached right now; callers answer 503 and retry later."""
 
@@ -130,6 +144,8 @@ class Database:
             async with pool.acquire(timeout=10) as conn:
                 yield conn
         except CONNECTION_ERRORS as exc:
+            if not is_connection_error(exc):
+                raise
             raise DatabaseUnavailable(str(exc)) from exc
 
     @asynccontextmanager
@@ -144,6 +160,8 @@ class Database:
                         await conn.execute(_SET_CONTEXT, *[v for _, v in tenant.settings()])
                     yield conn
             except CONNECTION_ERRORS as exc:
+                if not is_connection_error(exc):
+                    raise
                 raise DatabaseUnavailable(str(exc)) from exc
 
     async def ping(self) -> bool:

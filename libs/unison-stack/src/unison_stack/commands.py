@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from unison_stack.demo import DEMO_PASSWORD, DEMO_ROLES, seed
 from unison_stack.stack import Stack
 from unison_stack.supervisor import Supervisor
 
 
+DEMO_PASSWORD = "unison-demo"
+DEMO_ROLES = ("admin", "planner", "operator", "quality_engineer", "maintenance_tech", "viewer")
+
+
 def up(stack: Stack) -> int:
+    from unison_stack.demo import seed  # imports every seeder: only when seeding
+
     asyncio.run(stack.prepare_database())
     orgs = asyncio.run(seed(stack.owner_dsn))
     supervisor = Supervisor(stack)

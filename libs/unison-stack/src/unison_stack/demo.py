@@ -23,7 +23,3 @@ async def seed(owner_dsn: str) -> list[DemoOrg]:
         return orgs
     finally:
         await conn.close()
-
-
-DEMO_PASSWORD = "unison-demo"
-DEMO_ROLES = ("admin", "planner", "operator", "quality_engineer", "maintenance_tech", "viewer")

@@ -1,0 +1,58 @@
+"""The base every event contract extends: an id, the organization, the time, a version."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from typing import ClassVar
+from uuid import UUID
+
+import msgspec
+
+
+def uuid7() -> UUID:
+    """A time-ordered UUID (RFC 9562 version 7): ids sort by creation time."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= ((rand >> 62) & 0xFFF) << 64
+    value |= 0b10 << 62
+    value |= rand & ((1 << 62) - 1)
+    return UUID(int=value)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(msgspec.Struct, kw_only=True, frozen=True):
+    """``topic`` names the event as ``<service>.<entity>.<verb>`` in the past tense."""
+
+    topic: ClassVar[str]
+    v: int = 1
+    id: UUID = msgspec.field(default_factory=uuid7)
+    organization_id: UUID
+    occurred_at: datetime = msgspec.field(default_factory=_now)
+    plant_id: UUID | None = None
+
+
+class EventTypes:
+    """Decoders by topic: the handler table of a consumer knows which Struct to expect."""
+
+    def __init__(self, *types: type[Event]) -> None:
+        self._by_topic: dict[str, type[Event]] = {}
+        self._decoders: dict[str, msgspec.json.Decoder[Event]] = {}
+        for cls in types:
+            self._by_topic[cls.topic] = cls
+            self._decoders[cls.topic] = msgspec.json.Decoder(cls)
+
+    def decode(self, topic: str, body: bytes | str) -> Event:
+        decoder = self._decoders.get(topic)
+        if decoder is None:
+            raise KeyError(f"no contract for topic {topic!r}")
+        return decoder.decode(body)
+
+    def __contains__(self, topic: str) -> bool:
+        return topic in self._by_topic
