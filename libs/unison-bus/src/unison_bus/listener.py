@@ -32,7 +32,9 @@ class Listener:
         on_lost: Callable[[], Awaitable[None] | None] | None = None,
         on_connected: Callable[[], Awaitable[None] | None] | None = None,
         check_interval: float = 2.0,
+        name: str = "listener",
     ) -> None:
+        self._name = name
         self._dsn = dsn
         self._channels = channels
         self._on_notify = on_notify
@@ -65,7 +67,9 @@ class Listener:
         while True:
             conn: asyncpg.Connection | None = None
             try:
-                conn = await asyncpg.connect(self._dsn, timeout=5)
+                conn = await asyncpg.connect(
+                    self._dsn, timeout=5, server_settings={"application_name": self._name}
+                )
                 for channel in self._channels:
                     await conn.add_listener(channel, self._deliver)
                 self.connected.set()

@@ -88,11 +88,13 @@ async def pending(
     return [m for m in migrations if (m.schema, m.version) not in applied]
 
 
-async def apply(conn: asyncpg.Connection, db_dir: Path) -> list[Migration]:
+async def apply(
+    conn: asyncpg.Connection, db_dir: Path, only: list[str] | None = None
+) -> list[Migration]:
     """Apply every pending migration, each in its own transaction, under an advisory lock."""
     await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_KEY)
     try:
-        todo = await pending(conn, db_dir)
+        todo = await pending(conn, db_dir, only)
         for m in todo:
             sql = m.path.read_text(encoding="utf-8")
             try:
