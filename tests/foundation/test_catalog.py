@@ -7,6 +7,9 @@ import asyncpg
 from unison_stack.roles import RUNTIME_ROLES, SERVICES
 
 SERVICE_SCHEMAS = ("identity", *SERVICES)
+# Platform schemas shared by every service hold tenant rows too (scoped by organization
+# and by owning role): the same rules apply to them.
+PLATFORM_SCHEMAS = ("bus", "cache")
 
 
 def _system_tables() -> set[str]:
@@ -27,7 +30,7 @@ async def test_every_tenant_table_has_forced_rls_with_a_policy(owner_conn: async
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p')
         """,
-        list(SERVICE_SCHEMAS),
+        [*SERVICE_SCHEMAS, *PLATFORM_SCHEMAS],
         list(RUNTIME_ROLES),
     )
     system = _system_tables()
