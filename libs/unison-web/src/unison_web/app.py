@@ -89,6 +89,8 @@ def create_app(spec: ServiceApp) -> Litestar:
             security=[{"bearer": []}],
         ),
         debug=False,
+        # Logging is configured once per process by unison_log; Litestar must not redo it.
+        logging_config=None,
     )
     app.state.metrics = metrics
     app.state.readiness = readiness

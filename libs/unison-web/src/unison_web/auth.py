@@ -58,7 +58,8 @@ def auth_middleware(verifier: TokenVerifier) -> Any:
                     request, 401, "Unauthorized", str(exc),
                     headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
-                await response(scope, receive, send)
+                # A Litestar Response is not an ASGI app by itself; render it first.
+                await response.to_asgi_response(None, request)(scope, receive, send)
                 return
             scope.setdefault("state", {})["principal"] = principal
             await app(scope, receive, send)

@@ -1,8 +1,8 @@
 """The reporting HTTP app.
 
-Its domain arrives with its own issue; until then it runs the common surface (health,
-readiness against its schema's migrations, metrics, token verification) so the gateway,
-the supervisor and the ops tooling treat all six services alike from the start.
+Its domain arrives with its own issue; until then it runs the common surface every
+service has (health, readiness against its schema's migrations, metrics, token
+verification, and the ops API for its jobs, dead letters and schedules).
 """
 
 from __future__ import annotations
@@ -10,17 +10,19 @@ from __future__ import annotations
 from litestar import Litestar
 
 from reporting.settings import Settings
+from unison_bus.ops import ops_routes
 from unison_web import ServiceApp, create_app
 from unison_web.auth import TokenVerifier
 from unison_web.settings import database_for, verifier_for
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
+    database = database_for("reporting", settings)
     return create_app(
         ServiceApp(
             name="reporting",
-            database=database_for("reporting", settings),
-            route_handlers=[],
+            database=database,
+            route_handlers=ops_routes("reporting", database),
             verifier=verifier or verifier_for(settings),
             schemas=["reporting"],
             description="KPI dashboards from incremental rollups, cache, analytics and exports.",
