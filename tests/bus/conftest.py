@@ -44,7 +44,7 @@ async def scratch(owner_dsn: str, owner_conn: asyncpg.Connection) -> AsyncIterat
     """)
     await owner_conn.execute("SELECT pgmq.create($1)", queue)
     await owner_conn.execute("SELECT pgmq.create($1)", f"{queue}_dlq")
-    await owner_conn.execute("SELECT pgmq.enable_notify_insert($1, 0)", queue)
+    await owner_conn.execute("SELECT bus.enable_notify($1)", queue)
     await owner_conn.execute("SELECT pgmq.bind_topic($1, $2)", f"bustest.{suffix}.#", queue)
     database = Database(owner_dsn, max_size=10)
     await database.open()

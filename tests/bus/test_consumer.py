@@ -173,3 +173,36 @@ async def test_stopping_lets_a_running_handler_finish_and_commit(
     assert await _queue_depth(owner_conn, scratch.queue) == 0
     async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
         assert await conn.fetchval(f"SELECT count(*) FROM {scratch.schema}.things") == 1
+
+
+async def test_one_failing_event_does_not_hold_back_the_others_read_with_it(
+    scratch: Scratch, owner_conn: asyncpg.Connection, org_id: uuid.UUID
+) -> None:
+    event_type = thing_event(scratch)
+
+    async def handler(conn: asyncpg.Connection, event: Any) -> None:
+        await conn.execute(f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, $3)",
+                           event.organization_id, event.thing_id, event.note)
+        if event.note == "bad":
+            raise ValueError("lot L-9 is blocked")
+
+    async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
+        for note in ("a", "b", "bad", "c", "d"):
+            await publish(conn, event_type(organization_id=org_id, thing_id=uuid.uuid4(),
+                                           note=note))
+    consumer = consumer_for(scratch, handler, max_reads=2, backoff_base=0.0, poll_seconds=0.2,
+                            concurrency=1)
+    stopping = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stopping))
+
+    async def settled() -> bool:
+        return (await _queue_depth(owner_conn, scratch.queue) == 0
+                and await _queue_depth(owner_conn, f"{scratch.queue}_dlq") == 1)
+
+    await _until(settled, timeout=30)
+    stopping.set()
+    await task
+    async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
+        notes = sorted(r["note"] for r in await conn.fetch(
+            f"SELECT note FROM {scratch.schema}.things"))
+    assert notes == ["a", "b", "c", "d"]

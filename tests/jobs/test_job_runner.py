@@ -18,7 +18,7 @@ from unison_pg import Database, Tenant
 async def job_queue(owner_conn: asyncpg.Connection) -> AsyncIterator[str]:
     queue = f"jobs_{uuid.uuid4().hex[:8]}"
     await owner_conn.execute("SELECT pgmq.create($1)", queue)
-    await owner_conn.execute("SELECT pgmq.enable_notify_insert($1, 0)", queue)
+    await owner_conn.execute("SELECT bus.enable_notify($1)", queue)
     await owner_conn.execute(
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON pgmq.q_{queue} TO unison_inventory")
     yield queue

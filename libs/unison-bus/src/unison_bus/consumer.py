@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import time
 import traceback
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -21,13 +23,32 @@ import structlog
 
 from unison_bus.event import Event, EventTypes
 from unison_bus.queue_loop import LoopSettings, QueueLoop
-from unison_pg import Database, DatabaseUnavailable, Tenant
+from unison_pg import Database, DatabaseUnavailable
+from unison_pg.database import is_connection_error
 
 log = structlog.get_logger("unison_bus.consumer")
 
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 ConsumerSettings = LoopSettings
+
+
+_SET_ORG = (
+    "SELECT set_config('app.organization_id', $1, true), set_config('app.plant_ids', '', true),"
+    " set_config('app.user_id', $2, true)"
+)
+
+
+@dataclass(frozen=True)
+class _Item:
+    msg_id: int
+    read_ct: int
+    topic: str
+    event: Event
+    handler: Handler
+    body: str
+    headers: str | None
+    started: float
 
 
 class _Headers(msgspec.Struct):
@@ -48,7 +69,7 @@ class Consumer(QueueLoop):
         types: EventTypes,
         inbox: str = "bus.inbox",
         settings: LoopSettings | None = None,
-        on_handled: Callable[[str, float], None] | None = None,
+        on_handled: Callable[[Event, float], None] | None = None,
     ) -> None:
         super().__init__(database, queue, settings or LoopSettings())
         self._handlers = dict(handlers)
@@ -58,38 +79,103 @@ class Consumer(QueueLoop):
             f"INSERT INTO {inbox} (organization_id, event_id, topic) VALUES ($1, $2, $3)"
             " ON CONFLICT DO NOTHING RETURNING event_id"
         )
+        self._insert_inbox_many = (
+            f"INSERT INTO {inbox} (organization_id, event_id, topic)"
+            " SELECT $1, e, t FROM unnest($2::uuid[], $3::text[]) AS u(e, t)"
+            " ON CONFLICT DO NOTHING RETURNING event_id"
+        )
 
-    async def handle(self, row: asyncpg.Record) -> None:
-        await self._handle(row["msg_id"], row["read_ct"], row["body"], row["headers"])
+    chunked = True
 
-    async def _handle(self, msg_id: int, read_ct: int, body: str, headers_text: str | None) -> None:
-        started = time.perf_counter()
-        topic = "?"
+    async def handle(self, rows: list[asyncpg.Record]) -> None:
+        items: list[_Item] = []
+        for row in rows:
+            try:
+                items.append(self._decode(row))
+            except Exception as exc:  # noqa: BLE001 - an undecodable message is a failure too
+                await self._failed(row["msg_id"], row["read_ct"], "?", row["body"],
+                                   row["headers"], exc)
+        if not items:
+            return
         try:
-            headers = msgspec.json.decode(headers_text or "{}", type=_Headers)
-            topic = headers.topic
-            event = self._types.decode(topic, body)
-            handler = self._handlers[topic]
-            await self._apply(msg_id, topic, event, handler)
-            if self._on_handled is not None:
-                self._on_handled(topic, time.perf_counter() - started)
+            done, failed = await self._apply(items)
         except DatabaseUnavailable as exc:
-            # Not the handler's fault: the message reappears after its visibility timeout.
-            log.warning("event_deferred", queue=self.queue, msg_id=msg_id, error=str(exc))
-        except Exception as exc:  # noqa: BLE001 - any handler error is recorded, not fatal
-            await self._failed(msg_id, read_ct, topic, body, headers_text, exc)
+            # Not the handlers' fault: the messages reappear after their visibility timeout.
+            log.warning("events_deferred", queue=self.queue, count=len(items), error=str(exc))
+            return
+        for item in done:
+            log.info("event_handled", topic=item.topic, event_id=str(item.event.id),
+                     organization_id=str(item.event.organization_id), queue=self.queue)
+            if self._on_handled is not None:  # after commit: metrics and benchmarks
+                self._on_handled(item.event, time.perf_counter() - item.started)
+        for item, exc in failed:
+            await self._failed(item.msg_id, item.read_ct, item.topic, item.body, item.headers, exc)
 
-    async def _apply(self, msg_id: int, topic: str, event: Event, handler: Handler) -> None:
-        tenant = Tenant(organization_id=event.organization_id, user_id=f"event:{topic}")
-        async with self._db.transaction(tenant) as conn:
-            fresh = await conn.fetchval(self._insert_inbox, event.organization_id, event.id, topic)
-            if fresh is not None:
-                await handler(conn, event)
-            else:
-                log.info("event_replay_skipped", topic=topic, event_id=str(event.id))
-            await self.ack(conn, msg_id)
-        log.info("event_handled", topic=topic, event_id=str(event.id),
-                 organization_id=str(event.organization_id), queue=self.queue)
+    def _decode(self, row: asyncpg.Record) -> _Item:
+        headers = msgspec.json.decode(row["headers"] or "{}", type=_Headers)
+        event = self._types.decode(headers.topic, row["body"])
+        handler = self._handlers.get(headers.topic)
+        if handler is None:
+            raise LookupError(f"no handler for topic {headers.topic!r}")
+        return _Item(row["msg_id"], row["read_ct"], headers.topic, event, handler, row["body"],
+                     row["headers"], time.perf_counter())
+
+    async def _apply(self, items: list[_Item]) -> tuple[list[_Item], list[tuple[_Item, Exception]]]:
+        """Optimistically the whole chunk in one transaction; if any handler fails, again
+        with a savepoint per event so only the failing one is retried."""
+        try:
+            return await self._apply_together(items), []
+        except Exception as exc:  # noqa: BLE001 - fall back to isolating the failure
+            if is_connection_error(exc) or isinstance(exc, DatabaseUnavailable):
+                raise
+            if len(items) == 1:  # nothing to isolate: this one failed
+                return [], [(items[0], exc)]
+            return await self._apply_each(items)
+
+    async def _apply_together(self, items: list[_Item]) -> list[_Item]:
+        by_org: dict[UUID, list[_Item]] = {}
+        for item in items:
+            by_org.setdefault(item.event.organization_id, []).append(item)
+        async with self._db.transaction(None) as conn:
+            for org, group in by_org.items():
+                await conn.execute(_SET_ORG, str(org), f"event:{self.queue}")
+                fresh = {r[0] for r in await conn.fetch(
+                    self._insert_inbox_many, org, [i.event.id for i in group],
+                    [i.topic for i in group])}
+                for item in group:
+                    if item.event.id in fresh:
+                        fresh.discard(item.event.id)  # a duplicate in the same chunk runs once
+                        await item.handler(conn, item.event)
+                    else:
+                        log.info("event_replay_skipped", topic=item.topic,
+                                 event_id=str(item.event.id))
+            await self.ack_many(conn, [item.msg_id for item in items])
+        return items
+
+    async def _apply_each(
+        self, items: list[_Item]
+    ) -> tuple[list[_Item], list[tuple[_Item, Exception]]]:
+        done: list[_Item] = []
+        failed: list[tuple[_Item, Exception]] = []
+        async with self._db.transaction(None) as conn:
+            for item in items:
+                try:
+                    async with conn.transaction():
+                        await conn.execute(_SET_ORG, str(item.event.organization_id),
+                                           f"event:{item.topic}")
+                        fresh = await conn.fetchval(self._insert_inbox,
+                                                    item.event.organization_id,
+                                                    item.event.id, item.topic)
+                        if fresh is not None:
+                            await item.handler(conn, item.event)
+                    done.append(item)
+                except Exception as exc:  # noqa: BLE001 - recorded, retried, dead-lettered
+                    if is_connection_error(exc):
+                        raise
+                    failed.append((item, exc))
+            if done:
+                await self.ack_many(conn, [item.msg_id for item in done])
+        return done, failed
 
     async def _failed(self, msg_id: int, read_ct: int, topic: str, body: str,
                       headers: str | None, exc: Exception) -> None:

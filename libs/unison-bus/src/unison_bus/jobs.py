@@ -113,7 +113,11 @@ class JobRunner(QueueLoop):
                                                                    concurrency=4))
         self._handlers = dict(handlers)
 
-    async def handle(self, row: asyncpg.Record) -> None:
+    async def handle(self, rows: list[asyncpg.Record]) -> None:
+        for row in rows:
+            await self._handle_one(row)
+
+    async def _handle_one(self, row: asyncpg.Record) -> None:
         msg_id = row["msg_id"]
         try:
             message = msgspec.json.decode(row["body"], type=JobMessage)

@@ -51,9 +51,13 @@ class QueueLoop(ABC):
     def _notified(self, _channel: str, _payload: str) -> None:
         self._wake.set()
 
+    # A consumer handles a chunk of messages in one transaction (a savepoint each): under
+    # load that turns N commits into one; when idle a chunk is a single message.
+    chunked = False
+
     @abstractmethod
-    async def handle(self, row: asyncpg.Record) -> None:
-        """Process one message; must not raise."""
+    async def handle(self, rows: list[asyncpg.Record]) -> None:
+        """Process messages (one unless ``chunked``); must not raise."""
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Until ``stopping`` is set; then finish what is in flight and return."""
@@ -81,19 +85,26 @@ class QueueLoop(ABC):
         if free <= 0:
             await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
             return 1
+        wanted = self.settings.batch_size if self.chunked else min(free, self.settings.batch_size)
         try:
             async with self._db.connection() as conn:
                 rows = await conn.fetch(_READ, self.queue, self.settings.visibility_timeout,
-                                        min(free, self.settings.batch_size))
+                                        wanted)
         except DatabaseUnavailable as exc:
             log.warning("queue_read_failed", queue=self.queue, error=str(exc))
             await asyncio.sleep(1.0)
             return 0
-        for row in rows:
-            task = asyncio.create_task(self.handle(row))
+        for chunk in self._chunks(list(rows), free):
+            task = asyncio.create_task(self.handle(chunk))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
         return len(rows)
+
+    def _chunks(self, rows: list[asyncpg.Record], free: int) -> list[list[asyncpg.Record]]:
+        if not self.chunked:
+            return [[row] for row in rows]
+        count = max(1, min(free, len(rows)))
+        return [rows[i::count] for i in range(count) if rows[i::count]]
 
     async def delay(self, conn: asyncpg.Connection, msg_id: int, seconds: int) -> None:
         # Only msg_id is selected: asyncpg cannot decode pgmq.message_record as a whole
@@ -103,3 +114,6 @@ class QueueLoop(ABC):
 
     async def ack(self, conn: asyncpg.Connection, msg_id: int) -> None:
         await conn.execute("SELECT pgmq.delete($1, $2::bigint)", self.queue, msg_id)
+
+    async def ack_many(self, conn: asyncpg.Connection, msg_ids: list[int]) -> None:
+        await conn.execute("SELECT pgmq.delete($1, $2::bigint[])", self.queue, msg_ids)

@@ -71,6 +71,15 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _reset_connection(conn: asyncpg.Connection) -> None:
+    # asyncpg's default reset (advisory unlock, CLOSE ALL, UNLISTEN *, RESET ALL) costs a
+    # round trip per checkout. Pooled connections here carry no session state: tenant
+    # settings are transaction-local (set_config(..., true)) and LISTEN runs on dedicated
+    # connections. Only an abandoned transaction needs undoing.
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 class Database:
     """One pool per process; open it once at start-up and close it at shutdown."""
 
@@ -113,6 +122,7 @@ class Database:
                         min_size=self._min,
                         max_size=self._max,
                         init=_init_connection,
+                        reset=_reset_connection,
                         command_timeout=self._timeout,
                         max_inactive_connection_lifetime=60.0,
                         server_settings={"application_name": self._app},
