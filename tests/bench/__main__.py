@@ -11,7 +11,8 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.bench import http_read
+from tests.bench import bus, cache, http_read
+from tests.bench.references import rabbitmq_server, redis_server, rss_mb
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
 from unison_stack.demo import seed
@@ -41,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench stack not ready: {state}", file=sys.stderr)
             return 1
         figures += http_read.run(supervisor, quick=args.quick)
+        base = stack.paths.base / "references"
+        with rabbitmq_server(base) as rabbit_pid:
+            figures += bus.run(stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid),
+                               quick=args.quick)
+        with redis_server(base) as redis_pid:
+            figures += cache.run(stack.role_dsn("unison_inventory"), "unison_inventory", 26379,
+                                 lambda: rss_mb(redis_pid), quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()
