@@ -1,0 +1,1 @@
+"""The organization admin API: policies, role assignments, users, signing-key rotation."""

@@ -1,0 +1,168 @@
+"""``create_gateway(settings)``: the gateway's parts, wired once, handed to create_app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from unison_pg import Database
+from unison_web import ServiceApp, create_app
+from unison_web.health import ReadinessCheck
+
+from gateway.admin.routes import admin_router
+from gateway.admin.service import AdminService
+from gateway.authz.enforcers import Enforcers
+from gateway.authz.middleware import access_middleware
+from gateway.listener import ChangeListener
+from gateway.passwords import Passwords
+from gateway.proxy.forward import Upstreams, proxy_handler
+from gateway.proxy.openapi import MergedOpenAPI, openapi_middleware
+from gateway.proxy.readiness import ReadinessProbe
+from gateway.settings import Settings
+from gateway.tokens.grants import TokenService
+from gateway.tokens.issuer import AccessTokenIssuer, GatewayVerifier
+from gateway.tokens.keys import KeyRing
+from gateway.tokens.ratelimit import LoginLimiter
+from gateway.tokens.routes import auth_router
+
+POLICY_CHANNEL = "identity_policy_changed"
+KEYS_CHANNEL = "identity_keys_changed"
+
+
+@dataclass
+class Gateway:
+    """The parts of one gateway process (``app.state.gateway``; tests reach in here)."""
+
+    settings: Settings
+    database: Database
+    keyring: KeyRing
+    enforcers: Enforcers
+    listener: ChangeListener
+    upstreams: Upstreams
+    tokens: TokenService
+    admin: AdminService
+    verifier: GatewayVerifier
+
+
+def build_gateway(settings: Settings) -> Gateway:
+    database = Database(
+        settings.database_url, application_name="unison-gateway", max_size=settings.db_pool_size
+    )
+    keyring = KeyRing(database)
+    listener: ChangeListener  # assigned below; the enforcers ask it at request time
+    enforcers = Enforcers(database, listening=lambda: listener.connected)
+
+    def reconnected() -> None:
+        # Whatever changed while nobody listened is unknown: trust no cache.
+        enforcers.invalidate()
+        keyring.mark_stale()
+
+    listener = ChangeListener(
+        settings.database_url,
+        {POLICY_CHANNEL: enforcers.on_notify, KEYS_CHANNEL: keyring.mark_stale},
+        on_connect=reconnected,
+    )
+    return Gateway(
+        settings=settings,
+        database=database,
+        keyring=keyring,
+        enforcers=enforcers,
+        listener=listener,
+        upstreams=Upstreams(
+            settings.services,
+            connect_timeout=settings.proxy_connect_timeout,
+            timeout=settings.proxy_timeout,
+        ),
+        tokens=_token_service(settings, database, keyring),
+        admin=AdminService(
+            database, key_lead=settings.signing_key_lead, token_ttl=settings.access_token_ttl
+        ),
+        verifier=GatewayVerifier(
+            keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        ),
+    )
+
+
+def _token_service(settings: Settings, database: Database, keyring: KeyRing) -> TokenService:
+    issuer = AccessTokenIssuer(
+        keyring,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=settings.access_token_ttl,
+    )
+    passwords = Passwords(
+        time_cost=settings.argon2_time_cost,
+        memory_cost=settings.argon2_memory_cost,
+        parallelism=settings.argon2_parallelism,
+    )
+    limiter = LoginLimiter(
+        database,
+        max_failures=settings.login_max_failures,
+        max_per_address=settings.login_max_failures_per_address,
+        window=settings.login_window,
+    )
+    return TokenService(
+        database, issuer, passwords, limiter, refresh_ttl=settings.refresh_token_ttl
+    )
+
+
+def _provide(value: Any) -> Provide:
+    def provider() -> Any:
+        return value
+
+    return Provide(provider, sync_to_thread=False, use_cache=True)
+
+
+def _readiness_checks(gw: Gateway) -> list[ReadinessCheck]:
+    async def listener_ready() -> tuple[str, bool, str]:
+        ok = gw.listener.connected
+        return ("policy_listener", ok, "listening" if ok else "reconnecting")
+
+    probe = ReadinessProbe(
+        gw.settings.ready_targets,
+        timeout=gw.settings.ready_timeout,
+        client=lambda: gw.upstreams.client,
+    )
+    return [listener_ready, *probe.checks()]
+
+
+def create_gateway(settings: Settings) -> Litestar:
+    gw = build_gateway(settings)
+    app: Litestar | None = None
+
+    def own_document() -> dict[str, Any]:
+        assert app is not None, "the document is asked for only once the app serves"
+        return app.openapi_schema.to_schema()
+
+    merged = MergedOpenAPI(
+        settings.services,
+        own_document,
+        cache_seconds=settings.openapi_cache_seconds,
+        timeout=settings.ready_timeout,
+        client=lambda: gw.upstreams.client,
+    )
+    app = create_app(
+        ServiceApp(
+            name="gateway",
+            database=gw.database,
+            route_handlers=[auth_router, admin_router, proxy_handler(gw.upstreams)],
+            schemas=["identity"],
+            dependencies={
+                "tokens": _provide(gw.tokens),
+                "admin": _provide(gw.admin),
+                "keyring": _provide(gw.keyring),
+            },
+            on_startup=[gw.upstreams.open, gw.keyring.start, gw.listener.start],
+            on_shutdown=[gw.upstreams.close, gw.listener.stop],
+            readiness_checks=_readiness_checks(gw),
+            middleware=[
+                openapi_middleware(merged.document),
+                access_middleware(gw.verifier, gw.enforcers),
+            ],
+            description="The only public entry: tokens, authorization, and the services.",
+        )
+    )
+    app.state.gateway = gw
+    return app

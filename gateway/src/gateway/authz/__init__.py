@@ -1,0 +1,1 @@
+"""Authorization: Casbin RBAC with domains (one domain per organization)."""

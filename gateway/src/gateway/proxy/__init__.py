@@ -1,0 +1,1 @@
+"""Everything that talks to the services: the proxy, the merged OpenAPI, readiness."""
