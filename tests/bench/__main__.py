@@ -44,11 +44,15 @@ def main(argv: list[str] | None = None) -> int:
         figures += http_read.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
         with rabbitmq_server(base) as rabbit_pid:
-            figures += bus.run(stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid),
-                               quick=args.quick)
+            figures += bus.run(stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid), quick=args.quick)
         with redis_server(base) as redis_pid:
-            figures += cache.run(stack.role_dsn("unison_inventory"), "unison_inventory", 26379,
-                                 lambda: rss_mb(redis_pid), quick=args.quick)
+            figures += cache.run(
+                stack.role_dsn("unison_inventory"),
+                "unison_inventory",
+                26379,
+                lambda: rss_mb(redis_pid),
+                quick=args.quick,
+            )
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

@@ -65,8 +65,11 @@ class Ours:
             return None
 
         self.consumer = Consumer(
-            self.db, queue=QUEUE, handlers={BenchSent.topic: handler},
-            types=EventTypes(BenchSent), on_handled=self._on_handled,
+            self.db,
+            queue=QUEUE,
+            handlers={BenchSent.topic: handler},
+            types=EventTypes(BenchSent),
+            on_handled=self._on_handled,
             settings=LoopSettings(concurrency=16, batch_size=100, poll_seconds=poll),
         )
         self.stopping = asyncio.Event()
@@ -80,8 +83,9 @@ class Ours:
 
     async def publish(self, seq: int) -> None:
         async with self.db.transaction(Tenant(organization_id=ORG)) as conn:
-            await publish(conn, BenchSent(organization_id=ORG, seq=seq,
-                                          sent_at=time.perf_counter()))
+            await publish(
+                conn, BenchSent(organization_id=ORG, seq=seq, sent_at=time.perf_counter())
+            )
 
     async def close(self) -> None:
         async with self.db.connection() as conn:
@@ -97,8 +101,9 @@ class Rabbit:
 
     async def setup(self) -> None:
         self.connection = await aio_pika.connect_robust(self.url)
-        self.publish_channels = [await self.connection.channel(publisher_confirms=True)
-                                 for _ in range(16)]
+        self.publish_channels = [
+            await self.connection.channel(publisher_confirms=True) for _ in range(16)
+        ]
         self.consume_channel = await self.connection.channel()
         await self.consume_channel.set_qos(prefetch_count=100)
         self.queue = await self.consume_channel.declare_queue("bench", durable=True)
@@ -129,8 +134,9 @@ class Rabbit:
         await self.connection.close()
 
 
-async def _publish_all(publish: Callable[[int], Awaitable[None]], count: int,
-                       workers: int, start: int = 0) -> float:
+async def _publish_all(
+    publish: Callable[[int], Awaitable[None]], count: int, workers: int, start: int = 0
+) -> float:
     counter = iter(range(start, start + count))
 
     async def worker() -> None:
@@ -188,7 +194,9 @@ async def _measure(side: Ours | Rabbit, quick: bool) -> dict[str, float]:
     return out
 
 
-async def _run(owner_dsn: str, rabbit_port: int, quick: bool) -> tuple[dict[str, float], dict[str, float]]:
+async def _run(
+    owner_dsn: str, rabbit_port: int, quick: bool
+) -> tuple[dict[str, float], dict[str, float]]:
     ours, rabbit = Ours(owner_dsn), Rabbit(rabbit_port)
     await ours.setup()
     await rabbit.setup()
@@ -201,28 +209,77 @@ async def _run(owner_dsn: str, rabbit_port: int, quick: bool) -> tuple[dict[str,
     return mine, theirs
 
 
-def run(owner_dsn: str, rabbit_port: int, rabbit_rss: Callable[[], float], *,
-        quick: bool) -> list[Figure]:
+def run(
+    owner_dsn: str, rabbit_port: int, rabbit_rss: Callable[[], float], *, quick: bool
+) -> list[Figure]:
     mine, theirs = asyncio.run(_run(owner_dsn, rabbit_port, quick))
     ref = "RabbitMQ (persistent, confirms, manual ack)"
     return [
-        Figure("bus.publish_throughput", round(mine["publish"], 1), "msg/s", "higher", ref,
-               round(theirs["publish"], 1),
-               note="16 concurrent publishers; ours: one business transaction per message"),
-        Figure("bus.e2e_throughput", round(mine["e2e"], 1), "msg/s", "higher", ref,
-               round(theirs["e2e"], 1),
-               note="publish while consuming; handled = handler transaction committed / acked"),
-        Figure("bus.publish_to_handled_p50", round(mine["p50"], 2), "ms", "lower", ref,
-               round(theirs["p50"], 2)),
-        Figure("bus.publish_to_handled_p95", round(mine["p95"], 2), "ms", "lower", ref,
-               round(theirs["p95"], 2)),
-        Figure("bus.publish_to_handled_p99", round(mine["p99"], 2), "ms", "lower", ref,
-               round(theirs["p99"], 2), note="steady 200 msg/s"),
-        Figure("bus.idle_wakeup_p50", round(mine["wake_p50"], 2), "ms", "lower", ref,
-               round(theirs["wake_p50"], 2)),
-        Figure("bus.idle_wakeup_p99", round(mine["wake_p99"], 2), "ms", "lower", ref,
-               round(theirs["wake_p99"], 2),
-               note="worker idle 250 ms, then one message; ours wakes on LISTEN/NOTIFY"),
-        Figure("bus.reference_rss", round(rabbit_rss(), 1), "MiB", "lower",
-               note="RabbitMQ server resident memory after the run (ours needs no broker)"),
+        Figure(
+            "bus.publish_throughput",
+            round(mine["publish"], 1),
+            "msg/s",
+            "higher",
+            ref,
+            round(theirs["publish"], 1),
+            note="16 concurrent publishers; ours: one business transaction per message",
+        ),
+        Figure(
+            "bus.e2e_throughput",
+            round(mine["e2e"], 1),
+            "msg/s",
+            "higher",
+            ref,
+            round(theirs["e2e"], 1),
+            note="publish while consuming; handled = handler transaction committed / acked",
+        ),
+        Figure(
+            "bus.publish_to_handled_p50",
+            round(mine["p50"], 2),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["p50"], 2),
+        ),
+        Figure(
+            "bus.publish_to_handled_p95",
+            round(mine["p95"], 2),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["p95"], 2),
+        ),
+        Figure(
+            "bus.publish_to_handled_p99",
+            round(mine["p99"], 2),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["p99"], 2),
+            note="steady 200 msg/s",
+        ),
+        Figure(
+            "bus.idle_wakeup_p50",
+            round(mine["wake_p50"], 2),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["wake_p50"], 2),
+        ),
+        Figure(
+            "bus.idle_wakeup_p99",
+            round(mine["wake_p99"], 2),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["wake_p99"], 2),
+            note="worker idle 250 ms, then one message; ours wakes on LISTEN/NOTIFY",
+        ),
+        Figure(
+            "bus.reference_rss",
+            round(rabbit_rss(), 1),
+            "MiB",
+            "lower",
+            note="RabbitMQ server resident memory after the run (ours needs no broker)",
+        ),
     ]

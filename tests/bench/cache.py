@@ -58,7 +58,9 @@ async def _ours(dsn: str, role: str, n: int) -> dict[str, float]:
     return out
 
 
-async def _invalidation(writer: Cache, reader: Cache, org: uuid.UUID, rounds: int) -> tuple[float, float]:
+async def _invalidation(
+    writer: Cache, reader: Cache, org: uuid.UUID, rounds: int
+) -> tuple[float, float]:
     """From the writer's set() call to the reader's local copy being evicted: includes
     the write's own round trip, so it is an upper bound on the notification delay."""
     seen = asyncio.Event()
@@ -92,29 +94,77 @@ async def _redis(port: int, n: int) -> dict[str, float]:
     return out
 
 
-def run(dsn: str, role: str, redis_port: int, redis_rss: Callable[[], float], *,
-        quick: bool) -> list[Figure]:
+def run(
+    dsn: str, role: str, redis_port: int, redis_rss: Callable[[], float], *, quick: bool
+) -> list[Figure]:
     n = 20000 if quick else 100000
     mine = asyncio.run(_ours(dsn, role, n))
     theirs = asyncio.run(_redis(redis_port, n))
     ref = "Redis GET/SET (redis-py asyncio)"
     return [
-        Figure("cache.get_throughput", round(mine["get_tps"]), "ops/s", "higher", ref,
-               round(theirs["get_tps"]), note="hot key: our in-process tier vs a Redis round trip"),
-        Figure("cache.get_p50", round(mine["get_p50"], 4), "ms", "lower", ref,
-               round(theirs["get_p50"], 4)),
-        Figure("cache.get_p99", round(mine["get_p99"], 4), "ms", "lower", ref,
-               round(theirs["get_p99"], 4)),
-        Figure("cache.db_get_p50", round(mine["db_get_p50"], 3), "ms", "lower", ref,
-               round(theirs["get_p50"], 4),
-               note="no in-process copy: one PostgreSQL round trip (UNLOGGED table)"),
-        Figure("cache.set_throughput", round(mine["set_tps"]), "ops/s", "higher", ref,
-               round(theirs["set_tps"])),
-        Figure("cache.set_p50", round(mine["set_p50"], 3), "ms", "lower", ref,
-               round(theirs["set_p50"], 4)),
+        Figure(
+            "cache.get_throughput",
+            round(mine["get_tps"]),
+            "ops/s",
+            "higher",
+            ref,
+            round(theirs["get_tps"]),
+            note="hot key: our in-process tier vs a Redis round trip",
+        ),
+        Figure(
+            "cache.get_p50",
+            round(mine["get_p50"], 4),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["get_p50"], 4),
+        ),
+        Figure(
+            "cache.get_p99",
+            round(mine["get_p99"], 4),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["get_p99"], 4),
+        ),
+        Figure(
+            "cache.db_get_p50",
+            round(mine["db_get_p50"], 3),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["get_p50"], 4),
+            note="no in-process copy: one PostgreSQL round trip (UNLOGGED table)",
+        ),
+        Figure(
+            "cache.set_throughput",
+            round(mine["set_tps"]),
+            "ops/s",
+            "higher",
+            ref,
+            round(theirs["set_tps"]),
+        ),
+        Figure(
+            "cache.set_p50",
+            round(mine["set_p50"], 3),
+            "ms",
+            "lower",
+            ref,
+            round(theirs["set_p50"], 4),
+        ),
         Figure("cache.invalidation_p50", round(mine["invalidation_p50"], 3), "ms", "lower"),
-        Figure("cache.invalidation_p99", round(mine["invalidation_p99"], 3), "ms", "lower",
-               note="writer's set() called -> other process's local copy evicted (NOTIFY)"),
-        Figure("cache.reference_rss", round(redis_rss(), 1), "MiB", "lower",
-               note="redis-server resident memory after the run"),
+        Figure(
+            "cache.invalidation_p99",
+            round(mine["invalidation_p99"], 3),
+            "ms",
+            "lower",
+            note="writer's set() called -> other process's local copy evicted (NOTIFY)",
+        ),
+        Figure(
+            "cache.reference_rss",
+            round(redis_rss(), 1),
+            "MiB",
+            "lower",
+            note="redis-server resident memory after the run",
+        ),
     ]

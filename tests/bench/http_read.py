@@ -16,8 +16,10 @@ PATH = "/api/inventory/materials?limit=20"
 
 
 def _token(gateway: str) -> str:
-    response = httpx.post(f"{gateway}/auth/token", data={
-        "grant_type": "password", "username": "admin@acme.test", "password": "unison-demo"})
+    response = httpx.post(
+        f"{gateway}/auth/token",
+        data={"grant_type": "password", "username": "admin@acme.test", "password": "unison-demo"},
+    )
     response.raise_for_status()
     return str(response.json()["access_token"])
 
@@ -35,16 +37,29 @@ def run(supervisor: Supervisor, *, quick: bool) -> list[Figure]:
     straight = wrk(direct + PATH, headers, seconds=seconds, connections=connections)
     gateway_pid = supervisor.pid_of(next(s for s in supervisor.specs if s.name == "gateway"))
     inventory_pid = supervisor.pid_of(inventory)
-    note = f"{connections} connections, {seconds}s, wrk; errors gateway={via.errors} direct={straight.errors}"
+    note = (
+        f"{connections} connections, {seconds}s, wrk;"
+        f" errors gateway={via.errors} direct={straight.errors}"
+    )
     return [
-        Figure("http.gateway_read_throughput", round(via.requests_per_second, 1), "req/s",
-               "higher", "direct to service", round(straight.requests_per_second, 1), note=note),
-        Figure("http.gateway_read_p50", via.p50_ms, "ms", "lower", "direct to service",
-               straight.p50_ms),
-        Figure("http.gateway_read_p95", via.p95_ms, "ms", "lower", "direct to service",
-               straight.p95_ms),
-        Figure("http.gateway_read_p99", via.p99_ms, "ms", "lower", "direct to service",
-               straight.p99_ms),
+        Figure(
+            "http.gateway_read_throughput",
+            round(via.requests_per_second, 1),
+            "req/s",
+            "higher",
+            "direct to service",
+            round(straight.requests_per_second, 1),
+            note=note,
+        ),
+        Figure(
+            "http.gateway_read_p50", via.p50_ms, "ms", "lower", "direct to service", straight.p50_ms
+        ),
+        Figure(
+            "http.gateway_read_p95", via.p95_ms, "ms", "lower", "direct to service", straight.p95_ms
+        ),
+        Figure(
+            "http.gateway_read_p99", via.p99_ms, "ms", "lower", "direct to service", straight.p99_ms
+        ),
         Figure("http.gateway_peak_rss", peak_rss_mb(gateway_pid or 0), "MiB", "lower"),
         Figure("http.inventory_peak_rss", peak_rss_mb(inventory_pid or 0), "MiB", "lower"),
     ]

@@ -21,8 +21,19 @@ class LoadResult:
 
 
 def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int) -> LoadResult:
-    cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(LUA),
-           "--timeout", "10s"]
+    cmd = [
+        "wrk",
+        "-t",
+        "1",
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "-s",
+        str(LUA),
+        "--timeout",
+        "10s",
+    ]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout

@@ -38,9 +38,23 @@ def redis_server(base: Path, port: int = 26379) -> Iterator[int]:
     workdir = base / "redis"
     workdir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir), "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_port(port, 20)
@@ -55,7 +69,7 @@ def rabbitmq_server(base: Path, port: int = 25672) -> Iterator[int]:
     workdir = base / "rabbitmq"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    os.chmod(workdir, 0o777)  # the server may drop to the rabbitmq user
+    os.chmod(workdir, 0o777)  # noqa: S103 - the server may drop to the rabbitmq user
     env = {
         **os.environ,
         "RABBITMQ_NODE_PORT": str(port),
@@ -69,15 +83,21 @@ def rabbitmq_server(base: Path, port: int = 25672) -> Iterator[int]:
         "RABBITMQ_PID_FILE": str(workdir / "pid"),
     }
     log = (workdir / "server.log").open("wb")
-    proc = subprocess.Popen(["rabbitmq-server"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["rabbitmq-server"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         _wait_port(port, 120)
         asyncio.run(_wait_amqp(port))
         yield proc.pid
     finally:
-        subprocess.run(["rabbitmqctl", "-n", "unisonbench@localhost", "stop"], env=env,
-                       capture_output=True, check=False, timeout=60)
+        subprocess.run(
+            ["rabbitmqctl", "-n", "unisonbench@localhost", "stop"],
+            env=env,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
         _stop(proc)
         subprocess.run(["pkill", "-f", "epmd"], check=False)
         log.close()
@@ -103,8 +123,9 @@ def rss_mb(pid: int) -> float:
     total = 0.0
     pids = [pid]
     try:
-        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
-                                  check=False).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
         pids += [int(c) for c in children]
     except OSError:
         pass

@@ -40,8 +40,15 @@ def _fmt(value: float | None) -> str:
 def render(figures: list[Figure]) -> str:
     headers = ("figure", "value", "unit", "better", "reference", "ref value", "ratio")
     rows = [
-        (f.id, _fmt(f.value), f.unit, f.better, f.reference or "-", _fmt(f.reference_value),
-         "-" if f.ratio is None else f"{f.ratio:.2f}x")
+        (
+            f.id,
+            _fmt(f.value),
+            f.unit,
+            f.better,
+            f.reference or "-",
+            _fmt(f.reference_value),
+            "-" if f.ratio is None else f"{f.ratio:.2f}x",
+        )
         for f in figures
     ]
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
@@ -56,8 +63,10 @@ def render(figures: list[Figure]) -> str:
 
 def write_json(figures: list[Figure], path: Path) -> None:
     items = [
-        {k: getattr(f, k) for k in
-         ("id", "value", "unit", "better", "reference", "reference_value", "ratio")}
+        {
+            k: getattr(f, k)
+            for k in ("id", "value", "unit", "better", "reference", "reference_value", "ratio")
+        }
         for f in figures
     ]
     path.write_bytes(msgspec.json.format(msgspec.json.encode(items)))

@@ -17,16 +17,23 @@ from unison_pg import Tenant
 
 def thing_event(scratch: Scratch) -> type[Event]:
     return msgspec.defstruct(
-        "ThingHappened", [("thing_id", uuid.UUID), ("note", str)], bases=(Event,),
-        kw_only=True, frozen=True, namespace={"topic": f"{scratch.topic_prefix}.thing.happened"},
+        "ThingHappened",
+        [("thing_id", uuid.UUID), ("note", str)],
+        bases=(Event,),
+        kw_only=True,
+        frozen=True,
+        namespace={"topic": f"{scratch.topic_prefix}.thing.happened"},
     )
 
 
 def consumer_for(scratch: Scratch, handler: Any, **settings: Any) -> Consumer:
     event_type = thing_event(scratch)
     return Consumer(
-        scratch.database, queue=scratch.queue, inbox=f"{scratch.schema}.inbox",
-        handlers={event_type.topic: handler}, types=EventTypes(event_type),
+        scratch.database,
+        queue=scratch.queue,
+        inbox=f"{scratch.schema}.inbox",
+        handlers={event_type.topic: handler},
+        types=EventTypes(event_type),
         settings=ConsumerSettings(**{"poll_seconds": 60.0, **settings}),
     )
 
@@ -54,8 +61,9 @@ async def test_an_event_exists_only_if_its_transaction_committed(
         pass
     assert await _queue_depth(owner_conn, scratch.queue) == 0
     async with scratch.database.transaction(tenant) as conn:
-        routed = await publish(conn, event_type(organization_id=org_id, thing_id=uuid.uuid4(),
-                                                note="y"))
+        routed = await publish(
+            conn, event_type(organization_id=org_id, thing_id=uuid.uuid4(), note="y")
+        )
     assert routed == 1
     assert await _queue_depth(owner_conn, scratch.queue) == 1
 
@@ -67,8 +75,12 @@ async def test_a_handler_runs_once_per_event_even_when_the_event_is_replayed(
     table = f"{scratch.schema}.things"
 
     async def handler(conn: asyncpg.Connection, event: Any) -> None:
-        await conn.execute(f"INSERT INTO {table} VALUES ($1, $2, $3)",
-                           event.organization_id, event.thing_id, event.note)
+        await conn.execute(
+            f"INSERT INTO {table} VALUES ($1, $2, $3)",
+            event.organization_id,
+            event.thing_id,
+            event.note,
+        )
 
     event = event_type(organization_id=org_id, thing_id=uuid.uuid4(), note="once")
     async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
@@ -99,8 +111,11 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_with_its_error(
 
     async def handler(conn: asyncpg.Connection, event: Any) -> None:
         attempts.append(1)
-        await conn.execute(f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, 'partial')",
-                           event.organization_id, event.thing_id)
+        await conn.execute(
+            f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, 'partial')",
+            event.organization_id,
+            event.thing_id,
+        )
         raise ValueError("bin B-17 does not exist")
 
     async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
@@ -158,8 +173,11 @@ async def test_stopping_lets_a_running_handler_finish_and_commit(
     async def handler(conn: asyncpg.Connection, event: Any) -> None:
         started.set()
         await release.wait()
-        await conn.execute(f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, 'done')",
-                           event.organization_id, event.thing_id)
+        await conn.execute(
+            f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, 'done')",
+            event.organization_id,
+            event.thing_id,
+        )
 
     async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
         await publish(conn, event_type(organization_id=org_id, thing_id=uuid.uuid4(), note="z"))
@@ -181,28 +199,37 @@ async def test_one_failing_event_does_not_hold_back_the_others_read_with_it(
     event_type = thing_event(scratch)
 
     async def handler(conn: asyncpg.Connection, event: Any) -> None:
-        await conn.execute(f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, $3)",
-                           event.organization_id, event.thing_id, event.note)
+        await conn.execute(
+            f"INSERT INTO {scratch.schema}.things VALUES ($1, $2, $3)",
+            event.organization_id,
+            event.thing_id,
+            event.note,
+        )
         if event.note == "bad":
             raise ValueError("lot L-9 is blocked")
 
     async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
         for note in ("a", "b", "bad", "c", "d"):
-            await publish(conn, event_type(organization_id=org_id, thing_id=uuid.uuid4(),
-                                           note=note))
-    consumer = consumer_for(scratch, handler, max_reads=2, backoff_base=0.0, poll_seconds=0.2,
-                            concurrency=1)
+            await publish(
+                conn, event_type(organization_id=org_id, thing_id=uuid.uuid4(), note=note)
+            )
+    consumer = consumer_for(
+        scratch, handler, max_reads=2, backoff_base=0.0, poll_seconds=0.2, concurrency=1
+    )
     stopping = asyncio.Event()
     task = asyncio.create_task(consumer.run(stopping))
 
     async def settled() -> bool:
-        return (await _queue_depth(owner_conn, scratch.queue) == 0
-                and await _queue_depth(owner_conn, f"{scratch.queue}_dlq") == 1)
+        return (
+            await _queue_depth(owner_conn, scratch.queue) == 0
+            and await _queue_depth(owner_conn, f"{scratch.queue}_dlq") == 1
+        )
 
     await _until(settled, timeout=30)
     stopping.set()
     await task
     async with scratch.database.transaction(Tenant(organization_id=org_id)) as conn:
-        notes = sorted(r["note"] for r in await conn.fetch(
-            f"SELECT note FROM {scratch.schema}.things"))
+        notes = sorted(
+            r["note"] for r in await conn.fetch(f"SELECT note FROM {scratch.schema}.things")
+        )
     assert notes == ["a", "b", "c", "d"]

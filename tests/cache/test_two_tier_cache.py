@@ -39,7 +39,9 @@ async def _eventually(check: Callable[[], Any], timeout: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
 
-async def test_a_process_reads_back_its_own_latest_write(make_cache: Any, org_id: uuid.UUID) -> None:
+async def test_a_process_reads_back_its_own_latest_write(
+    make_cache: Any, org_id: uuid.UUID
+) -> None:
     cache = await make_cache()
     for i in range(20):
         await cache.set(org_id, "dashboard:oee", f"v{i}".encode(), ttl=60)

@@ -42,7 +42,11 @@ async def test_a_genuine_token_passes(http: httpx.AsyncClient, tokens: dict[str,
 
 async def test_alg_none_is_refused(http: httpx.AsyncClient, tokens: dict[str, str]) -> None:
     claims = _claims(tokens["admin@acme.test"])
-    header = {"alg": "none", "typ": "JWT", "kid": jwt.get_unverified_header(tokens["admin@acme.test"])["kid"]}
+    header = {
+        "alg": "none",
+        "typ": "JWT",
+        "kid": jwt.get_unverified_header(tokens["admin@acme.test"])["kid"],
+    }
     forged = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}."
     assert await _status(http, forged) == 401
 
@@ -55,7 +59,9 @@ async def test_hs256_signed_with_the_public_key_is_refused(
     jwks = (await http.get("/auth/jwks.json")).json()
     public = next(k for k in jwks["keys"] if k["kid"] == kid)
     header = {"alg": "HS256", "typ": "JWT", "kid": kid}
-    signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(_claims(token)).encode())}"
+    signing_input = (
+        f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(_claims(token)).encode())}"
+    )
     import hashlib
     import hmac
 
@@ -90,7 +96,9 @@ async def test_an_unknown_kid_is_refused(http: httpx.AsyncClient, tokens: dict[s
     await _assert_resigned_refused(http, tokens, {})
 
 
-async def test_a_tampered_payload_is_refused(http: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+async def test_a_tampered_payload_is_refused(
+    http: httpx.AsyncClient, tokens: dict[str, str]
+) -> None:
     token = tokens["admin@acme.test"]
     header, _payload, signature = token.split(".")
     claims = _claims(token)

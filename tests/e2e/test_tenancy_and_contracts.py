@@ -31,8 +31,16 @@ async def test_gateway_is_ready_only_with_every_service_and_worker(http: httpx.A
     assert response.status_code == 200, response.text
     body = response.json()
     names = set(str(body))
-    for component in ("inventory", "production", "quality", "maintenance", "search",
-                      "reporting", "inventory-worker", "reporting-worker"):
+    for component in (
+        "inventory",
+        "production",
+        "quality",
+        "maintenance",
+        "search",
+        "reporting",
+        "inventory-worker",
+        "reporting-worker",
+    ):
         assert component in str(body), (component, names)
 
 
@@ -47,8 +55,9 @@ async def test_another_organization_cannot_read_list_change_or_delete_a_material
     etag = created.headers["etag"]
 
     assert (await http.get(url, headers=bearer(globex))).status_code == 404
-    patched = await http.patch(url, json={"description": "hijacked"},
-                               headers={**bearer(globex), "If-Match": etag})
+    patched = await http.patch(
+        url, json={"description": "hijacked"}, headers={**bearer(globex), "If-Match": etag}
+    )
     assert patched.status_code == 404
     deleted = await http.delete(url, headers={**bearer(globex), "If-Match": etag})
     assert deleted.status_code == 404
@@ -67,7 +76,9 @@ async def test_a_role_without_the_permission_gets_403(
     response = await _create(http, tokens["viewer@acme.test"], _material())
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert (await http.get(MATERIALS, headers=bearer(tokens["viewer@acme.test"]))).status_code == 200
+    assert (
+        await http.get(MATERIALS, headers=bearer(tokens["viewer@acme.test"]))
+    ).status_code == 200
 
 
 async def test_bad_input_names_the_field_and_writes_nothing(
@@ -95,11 +106,13 @@ async def test_a_stale_if_match_gets_412(http: httpx.AsyncClient, tokens: dict[s
     acme = tokens["admin@acme.test"]
     created = await _create(http, acme, _material())
     url, first_etag = f"{MATERIALS}/{created.json()['id']}", created.headers["etag"]
-    ok = await http.patch(url, json={"description": "first edit"},
-                          headers={**bearer(acme), "If-Match": first_etag})
+    ok = await http.patch(
+        url, json={"description": "first edit"}, headers={**bearer(acme), "If-Match": first_etag}
+    )
     assert ok.status_code == 200, ok.text
-    stale = await http.patch(url, json={"description": "second edit"},
-                             headers={**bearer(acme), "If-Match": first_etag})
+    stale = await http.patch(
+        url, json={"description": "second edit"}, headers={**bearer(acme), "If-Match": first_etag}
+    )
     assert stale.status_code == 412
     assert (await http.get(url, headers=bearer(acme))).json()["description"] == "first edit"
 
@@ -121,9 +134,14 @@ async def test_the_same_idempotency_key_twice_creates_once(
 async def test_the_sap_client_can_create_materials_with_client_credentials(
     http: httpx.AsyncClient,
 ) -> None:
-    token = await http.post("/auth/token", data={
-        "grant_type": "client_credentials", "client_id": "sap-acme", "client_secret": "unison-demo",
-    })
+    token = await http.post(
+        "/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "sap-acme",
+            "client_secret": "unison-demo",
+        },
+    )
     assert token.status_code == 200, token.text
     created = await _create(http, token.json()["access_token"], _material())
     assert created.status_code == 201, created.text
@@ -132,8 +150,9 @@ async def test_the_sap_client_can_create_materials_with_client_credentials(
 async def test_the_request_id_travels_through_the_gateway_and_back(
     http: httpx.AsyncClient, tokens: dict[str, str]
 ) -> None:
-    response = await http.get(MATERIALS, headers={**bearer(tokens["admin@acme.test"]),
-                                                  "X-Request-ID": "e2e-trace-42"})
+    response = await http.get(
+        MATERIALS, headers={**bearer(tokens["admin@acme.test"]), "X-Request-ID": "e2e-trace-42"}
+    )
     assert response.headers["x-request-id"] == "e2e-trace-42"
 
 

@@ -18,7 +18,9 @@ def _system_tables() -> set[str]:
     return set(SYSTEM_TABLES)
 
 
-async def test_every_tenant_table_has_forced_rls_with_a_policy(owner_conn: asyncpg.Connection) -> None:
+async def test_every_tenant_table_has_forced_rls_with_a_policy(
+    owner_conn: asyncpg.Connection,
+) -> None:
     rows = await owner_conn.fetch(
         """
         SELECT n.nspname || '.' || c.relname AS name, c.relrowsecurity, c.relforcerowsecurity,
@@ -52,14 +54,17 @@ async def test_system_tables_hold_no_organization_column(owner_conn: asyncpg.Con
     rows = await owner_conn.fetch(
         """
         SELECT table_schema || '.' || table_name AS name FROM information_schema.columns
-        WHERE table_schema || '.' || table_name = ANY($1::text[]) AND column_name = 'organization_id'
+        WHERE table_schema || '.' || table_name = ANY($1::text[])
+          AND column_name = 'organization_id'
         """,
         system,
     )
     assert [r["name"] for r in rows] == []
 
 
-async def test_runtime_roles_cannot_bypass_rls_or_own_anything(owner_conn: asyncpg.Connection) -> None:
+async def test_runtime_roles_cannot_bypass_rls_or_own_anything(
+    owner_conn: asyncpg.Connection,
+) -> None:
     roles = await owner_conn.fetch(
         "SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles"
         " WHERE rolname = ANY($1::text[])",
@@ -82,7 +87,9 @@ async def test_runtime_roles_cannot_bypass_rls_or_own_anything(owner_conn: async
     assert [dict(r) for r in owned] == []
 
 
-async def test_each_runtime_role_reaches_only_its_own_schema(owner_conn: asyncpg.Connection) -> None:
+async def test_each_runtime_role_reaches_only_its_own_schema(
+    owner_conn: asyncpg.Connection,
+) -> None:
     rows = await owner_conn.fetch(
         """
         SELECT r AS role, s AS schema FROM unnest($1::text[]) r, unnest($2::text[]) s

@@ -36,9 +36,7 @@ def test_settings_convert_strings_to_their_types() -> None:
 
 def test_named_queries_keep_statements_and_drop_their_descriptions(tmp_path: Path) -> None:
     sql = tmp_path / "q.sql"
-    sql.write_text(
-        "-- name: one\n-- Returns one.\nSELECT 1;\n\n-- name: two\nSELECT 2\nFROM x;\n"
-    )
+    sql.write_text("-- name: one\n-- Returns one.\nSELECT 1;\n\n-- name: two\nSELECT 2\nFROM x;\n")
     queries = Queries.load(sql)
     assert queries.one == "SELECT 1"
     assert queries.two == "SELECT 2\nFROM x"

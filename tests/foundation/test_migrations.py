@@ -15,7 +15,9 @@ from unison_stack.paths import DB_DIR
 
 
 @pytest.fixture
-async def scratch(owner_conn: asyncpg.Connection, tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
+async def scratch(
+    owner_conn: asyncpg.Connection, tmp_path: Path
+) -> AsyncIterator[tuple[Path, str]]:
     """A db/ folder with one schema of its own, so the real migrations stay untouched."""
     schema = f"scratch_{uuid.uuid4().hex[:8]}"
     (tmp_path / schema).mkdir()
@@ -55,7 +57,7 @@ async def test_a_failing_file_leaves_nothing_behind(
     (db_dir / schema / "0002_broken.sql").write_text(
         f"CREATE TABLE {schema}.u (id int); SELECT no_such_function();"
     )
-    with pytest.raises(migrations.MigrationError, match="0002_broken.sql failed"):
+    with pytest.raises(migrations.MigrationError, match=r"0002_broken\.sql failed"):
         await migrations.apply(owner_conn, db_dir)
     assert await owner_conn.fetchval("SELECT to_regclass($1)", f"{schema}.u") is None
     pending = await migrations.pending(owner_conn, db_dir)

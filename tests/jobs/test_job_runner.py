@@ -20,7 +20,8 @@ async def job_queue(owner_conn: asyncpg.Connection) -> AsyncIterator[str]:
     await owner_conn.execute("SELECT pgmq.create($1)", queue)
     await owner_conn.execute("SELECT bus.enable_notify($1)", queue)
     await owner_conn.execute(
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON pgmq.q_{queue} TO unison_inventory")
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON pgmq.q_{queue} TO unison_inventory"
+    )
     yield queue
     await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
 
@@ -37,13 +38,16 @@ async def _job(database: Database, org: uuid.UUID, job_id: uuid.UUID) -> asyncpg
     async with database.transaction(Tenant(organization_id=org)) as conn:
         row = await conn.fetchrow(
             "SELECT status, progress_done, progress_total, result, error, attempts"
-            " FROM bus.jobs WHERE id = $1", job_id)
+            " FROM bus.jobs WHERE id = $1",
+            job_id,
+        )
     assert row is not None
     return row
 
 
-async def _wait_status(database: Database, org: uuid.UUID, job_id: uuid.UUID,
-                       statuses: set[str]) -> asyncpg.Record:
+async def _wait_status(
+    database: Database, org: uuid.UUID, job_id: uuid.UUID, statuses: set[str]
+) -> asyncpg.Record:
     async with asyncio.timeout(30):
         while (row := await _job(database, org, job_id))["status"] not in statuses:
             await asyncio.sleep(0.05)
@@ -55,8 +59,9 @@ async def _start(runner: JobRunner) -> tuple[asyncio.Event, asyncio.Task[None]]:
     return stopping, asyncio.create_task(runner.run(stopping))
 
 
-async def _enqueue(database: Database, queue: str, org: uuid.UUID, kind: str,
-                   **kw: Any) -> uuid.UUID:
+async def _enqueue(
+    database: Database, queue: str, org: uuid.UUID, kind: str, **kw: Any
+) -> uuid.UUID:
     async with database.transaction(Tenant(organization_id=org)) as conn:
         return await enqueue(conn, queue=queue, organization_id=org, kind=kind, **kw)
 
@@ -89,8 +94,12 @@ async def test_a_failing_job_is_retried_then_ends_failed_with_its_error(
         calls.append(1)
         raise ConnectionRefusedError("SAP gateway refused the connection")
 
-    runner = JobRunner(database, queue=job_queue, handlers={"push": flaky},
-                       settings=LoopSettings(backoff_base=0.0, poll_seconds=0.2))
+    runner = JobRunner(
+        database,
+        queue=job_queue,
+        handlers={"push": flaky},
+        settings=LoopSettings(backoff_base=0.0, poll_seconds=0.2),
+    )
     stopping, task = await _start(runner)
     job_id = await _enqueue(database, job_queue, org_id, "push", max_attempts=2)
     row = await _wait_status(database, org_id, job_id, {"failed"})

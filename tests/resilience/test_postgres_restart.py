@@ -55,8 +55,9 @@ async def _prepare_queue(owner_dsn: str) -> None:
         await conn.close()
 
 
-async def _publisher(db: Database, org: uuid.UUID, committed: set[int], doubtful: set[int],
-                     stop: asyncio.Event) -> None:
+async def _publisher(
+    db: Database, org: uuid.UUID, committed: set[int], doubtful: set[int], stop: asyncio.Event
+) -> None:
     seq = 0
     while not stop.is_set():
         seq += 1
@@ -80,15 +81,23 @@ async def test_a_crash_and_restart_loses_and_duplicates_nothing(own_stack: Stack
 
     async def count(conn: asyncpg.Connection, event: Any) -> None:
         await conn.execute(
-            "INSERT INTO public.restart_counts VALUES ($1, $2, 1) ON CONFLICT (organization_id, seq)"
-            " DO UPDATE SET handled = restart_counts.handled + 1", event.organization_id, event.seq)
+            "INSERT INTO public.restart_counts VALUES ($1, $2, 1)"
+            " ON CONFLICT (organization_id, seq)"
+            " DO UPDATE SET handled = restart_counts.handled + 1",
+            event.organization_id,
+            event.seq,
+        )
 
     db = Database(own_stack.owner_dsn, max_size=8)
     await db.open()
     readiness = Readiness(db, ROOT / "db", ["bus"])
-    consumer = Consumer(db, queue=QUEUE, handlers={CountedEvent.topic: count},
-                        types=EventTypes(CountedEvent),
-                        settings=LoopSettings(visibility_timeout=5, poll_seconds=1.0))
+    consumer = Consumer(
+        db,
+        queue=QUEUE,
+        handlers={CountedEvent.topic: count},
+        types=EventTypes(CountedEvent),
+        settings=LoopSettings(visibility_timeout=5, poll_seconds=1.0),
+    )
     stopping, stop_publishing = asyncio.Event(), asyncio.Event()
     committed: set[int] = set()
     doubtful: set[int] = set()
@@ -114,9 +123,11 @@ async def test_a_crash_and_restart_loses_and_duplicates_nothing(own_stack: Stack
                     await asyncio.sleep(0.2)
         except TimeoutError:
             missing = sorted(committed - set(counts))
-            raise AssertionError(f"committed but never handled: {missing[:20]}"
-                                 f" ({len(missing)} of {len(committed)}); consumer done:"
-                                 f" {consuming.done()}") from None
+            raise AssertionError(
+                f"committed but never handled: {missing[:20]}"
+                f" ({len(missing)} of {len(committed)}); consumer done:"
+                f" {consuming.done()}"
+            ) from None
         await asyncio.wait_for(consumer.listener.connected.wait(), 30)
     finally:
         stop_publishing.set()
@@ -132,5 +143,6 @@ async def test_a_crash_and_restart_loses_and_duplicates_nothing(own_stack: Stack
 async def _counts(db: Database, org: uuid.UUID) -> dict[int, int]:
     async with db.connection() as conn:
         rows = await conn.fetch(
-            "SELECT seq, handled FROM public.restart_counts WHERE organization_id = $1", org)
+            "SELECT seq, handled FROM public.restart_counts WHERE organization_id = $1", org
+        )
     return {r["seq"]: r["handled"] for r in rows}

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
+from unison_bus.live import CHANNEL as LIVE_CHANNEL
 from unison_pg import Database
 from unison_web import ServiceApp, create_app
 from unison_web.health import ReadinessCheck
@@ -16,6 +17,8 @@ from gateway.admin.service import AdminService
 from gateway.authz.enforcers import Enforcers
 from gateway.authz.middleware import access_middleware
 from gateway.listener import ChangeListener
+from gateway.live.hub import LiveHub
+from gateway.live.routes import live_route
 from gateway.passwords import Passwords
 from gateway.proxy.forward import Upstreams, proxy_handler
 from gateway.proxy.openapi import MergedOpenAPI, openapi_middleware
@@ -44,6 +47,7 @@ class Gateway:
     tokens: TokenService
     admin: AdminService
     verifier: GatewayVerifier
+    live: LiveHub
 
 
 def build_gateway(settings: Settings) -> Gateway:
@@ -51,6 +55,7 @@ def build_gateway(settings: Settings) -> Gateway:
         settings.database_url, application_name="unison-gateway", max_size=settings.db_pool_size
     )
     keyring = KeyRing(database)
+    live = LiveHub()
     listener: ChangeListener  # assigned below; the enforcers ask it at request time
     enforcers = Enforcers(database, listening=lambda: listener.connected)
 
@@ -58,10 +63,12 @@ def build_gateway(settings: Settings) -> Gateway:
         # Whatever changed while nobody listened is unknown: trust no cache.
         enforcers.invalidate()
         keyring.mark_stale()
+        live.forget_history()
 
     listener = ChangeListener(
         settings.database_url,
-        {POLICY_CHANNEL: enforcers.on_notify, KEYS_CHANNEL: keyring.mark_stale},
+        {POLICY_CHANNEL: enforcers.on_notify, KEYS_CHANNEL: keyring.mark_stale,
+         LIVE_CHANNEL: live.on_notify},
         on_connect=reconnected,
     )
     return Gateway(
@@ -82,6 +89,7 @@ def build_gateway(settings: Settings) -> Gateway:
         verifier=GatewayVerifier(
             keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         ),
+        live=live,
     )
 
 
@@ -147,7 +155,12 @@ def create_gateway(settings: Settings) -> Litestar:
         ServiceApp(
             name="gateway",
             database=gw.database,
-            route_handlers=[auth_router, admin_router, proxy_handler(gw.upstreams)],
+            route_handlers=[
+                auth_router,
+                admin_router,
+                live_route(gw.live),
+                proxy_handler(gw.upstreams),
+            ],
             schemas=["identity"],
             dependencies={
                 "tokens": _provide(gw.tokens),

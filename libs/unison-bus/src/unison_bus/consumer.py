@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -92,9 +92,10 @@ class Consumer(QueueLoop):
         for row in rows:
             try:
                 items.append(self._decode(row))
-            except Exception as exc:  # noqa: BLE001 - an undecodable message is a failure too
-                await self._failed(row["msg_id"], row["read_ct"], "?", row["body"],
-                                   row["headers"], exc)
+            except Exception as exc:
+                await self._failed(
+                    row["msg_id"], row["read_ct"], "?", row["body"], row["headers"], exc
+                )
         if not items:
             return
         try:
@@ -104,12 +105,19 @@ class Consumer(QueueLoop):
             log.warning("events_deferred", queue=self.queue, count=len(items), error=str(exc))
             return
         for item in done:
-            log.info("event_handled", topic=item.topic, event_id=str(item.event.id),
-                     organization_id=str(item.event.organization_id), queue=self.queue)
+            log.info(
+                "event_handled",
+                topic=item.topic,
+                event_id=str(item.event.id),
+                organization_id=str(item.event.organization_id),
+                queue=self.queue,
+            )
             if self._on_handled is not None:  # after commit: metrics and benchmarks
                 self._on_handled(item.event, time.perf_counter() - item.started)
-        for item, exc in failed:
-            await self._failed(item.msg_id, item.read_ct, item.topic, item.body, item.headers, exc)
+        for item, error in failed:
+            await self._failed(
+                item.msg_id, item.read_ct, item.topic, item.body, item.headers, error
+            )
 
     def _decode(self, row: asyncpg.Record) -> _Item:
         headers = msgspec.json.decode(row["headers"] or "{}", type=_Headers)
@@ -117,15 +125,23 @@ class Consumer(QueueLoop):
         handler = self._handlers.get(headers.topic)
         if handler is None:
             raise LookupError(f"no handler for topic {headers.topic!r}")
-        return _Item(row["msg_id"], row["read_ct"], headers.topic, event, handler, row["body"],
-                     row["headers"], time.perf_counter())
+        return _Item(
+            row["msg_id"],
+            row["read_ct"],
+            headers.topic,
+            event,
+            handler,
+            row["body"],
+            row["headers"],
+            time.perf_counter(),
+        )
 
     async def _apply(self, items: list[_Item]) -> tuple[list[_Item], list[tuple[_Item, Exception]]]:
         """Optimistically the whole chunk in one transaction; if any handler fails, again
         with a savepoint per event so only the failing one is retried."""
         try:
             return await self._apply_together(items), []
-        except Exception as exc:  # noqa: BLE001 - fall back to isolating the failure
+        except Exception as exc:
             if is_connection_error(exc) or isinstance(exc, DatabaseUnavailable):
                 raise
             if len(items) == 1:  # nothing to isolate: this one failed
@@ -139,16 +155,23 @@ class Consumer(QueueLoop):
         async with self._db.transaction(None) as conn:
             for org, group in by_org.items():
                 await conn.execute(_SET_ORG, str(org), f"event:{self.queue}")
-                fresh = {r[0] for r in await conn.fetch(
-                    self._insert_inbox_many, org, [i.event.id for i in group],
-                    [i.topic for i in group])}
+                fresh = {
+                    r[0]
+                    for r in await conn.fetch(
+                        self._insert_inbox_many,
+                        org,
+                        [i.event.id for i in group],
+                        [i.topic for i in group],
+                    )
+                }
                 for item in group:
                     if item.event.id in fresh:
                         fresh.discard(item.event.id)  # a duplicate in the same chunk runs once
                         await item.handler(conn, item.event)
                     else:
-                        log.info("event_replay_skipped", topic=item.topic,
-                                 event_id=str(item.event.id))
+                        log.info(
+                            "event_replay_skipped", topic=item.topic, event_id=str(item.event.id)
+                        )
             await self.ack_many(conn, [item.msg_id for item in items])
         return items
 
@@ -161,15 +184,19 @@ class Consumer(QueueLoop):
             for item in items:
                 try:
                     async with conn.transaction():
-                        await conn.execute(_SET_ORG, str(item.event.organization_id),
-                                           f"event:{item.topic}")
-                        fresh = await conn.fetchval(self._insert_inbox,
-                                                    item.event.organization_id,
-                                                    item.event.id, item.topic)
+                        await conn.execute(
+                            _SET_ORG, str(item.event.organization_id), f"event:{item.topic}"
+                        )
+                        fresh = await conn.fetchval(
+                            self._insert_inbox,
+                            item.event.organization_id,
+                            item.event.id,
+                            item.topic,
+                        )
                         if fresh is not None:
                             await item.handler(conn, item.event)
                     done.append(item)
-                except Exception as exc:  # noqa: BLE001 - recorded, retried, dead-lettered
+                except Exception as exc:
                     if is_connection_error(exc):
                         raise
                     failed.append((item, exc))
@@ -177,18 +204,27 @@ class Consumer(QueueLoop):
                 await self.ack_many(conn, [item.msg_id for item in done])
         return done, failed
 
-    async def _failed(self, msg_id: int, read_ct: int, topic: str, body: str,
-                      headers: str | None, exc: Exception) -> None:
+    async def _failed(
+        self, msg_id: int, read_ct: int, topic: str, body: str, headers: str | None, exc: Exception
+    ) -> None:
         summary = "".join(traceback.format_exception(exc, limit=6))[-4000:]
-        log.warning("event_failed", queue=self.queue, msg_id=msg_id, topic=topic,
-                    read_ct=read_ct, error=repr(exc))
+        log.warning(
+            "event_failed",
+            queue=self.queue,
+            msg_id=msg_id,
+            topic=topic,
+            read_ct=read_ct,
+            error=repr(exc),
+        )
         try:
             async with self._db.transaction(None) as conn:
                 if read_ct >= self.settings.max_reads:
-                    letter = _dead_letter(self.queue, msg_id, read_ct, topic, body, headers, exc,
-                                          summary)
-                    await conn.execute("SELECT pgmq.send($1, $2::text::jsonb)",
-                                       self.dead_letter_queue, letter)
+                    letter = _dead_letter(
+                        self.queue, msg_id, read_ct, topic, body, headers, exc, summary
+                    )
+                    await conn.execute(
+                        "SELECT pgmq.send($1, $2::text::jsonb)", self.dead_letter_queue, letter
+                    )
                     await self.ack(conn, msg_id)
                     log.error("event_dead_lettered", queue=self.queue, msg_id=msg_id, topic=topic)
                 else:
@@ -197,16 +233,26 @@ class Consumer(QueueLoop):
             pass  # the visibility timeout brings it back anyway
 
 
-def _dead_letter(queue: str, msg_id: int, read_ct: int, topic: str, body: str,
-                 headers: str | None, exc: Exception, summary: str) -> str:
-    return msgspec.json.encode({
-        "queue": queue,
-        "msg_id": msg_id,
-        "read_ct": read_ct,
-        "topic": topic,
-        "event": msgspec.Raw(body.encode()),
-        "headers": msgspec.Raw((headers or "{}").encode()),
-        "error": f"{type(exc).__name__}: {exc}",
-        "traceback": summary,
-        "failed_at": datetime.now(UTC).isoformat(),
-    }).decode()
+def _dead_letter(
+    queue: str,
+    msg_id: int,
+    read_ct: int,
+    topic: str,
+    body: str,
+    headers: str | None,
+    exc: Exception,
+    summary: str,
+) -> str:
+    return msgspec.json.encode(
+        {
+            "queue": queue,
+            "msg_id": msg_id,
+            "read_ct": read_ct,
+            "topic": topic,
+            "event": msgspec.Raw(body.encode()),
+            "headers": msgspec.Raw((headers or "{}").encode()),
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": summary,
+            "failed_at": datetime.now(UTC).isoformat(),
+        }
+    ).decode()

@@ -49,12 +49,19 @@ async def enqueue(
     job_id: UUID = await conn.fetchval(
         "INSERT INTO bus.jobs (organization_id, kind, params, max_attempts)"
         " VALUES ($1, $2, $3::text::jsonb, $4) RETURNING id",
-        organization_id, kind, msgspec.json.encode(params or {}).decode(), max_attempts,
+        organization_id,
+        kind,
+        msgspec.json.encode(params or {}).decode(),
+        max_attempts,
     )
     message = msgspec.json.encode(JobMessage(job_id, organization_id, kind)).decode()
     await conn.execute("SELECT pgmq.send($1, $2::text::jsonb)", queue, message)
-    await notify_live(conn, LiveUpdate(type="job.queued", id=str(job_id),
-                                       organization_id=organization_id, data={"kind": kind}))
+    await notify_live(
+        conn,
+        LiveUpdate(
+            type="job.queued", id=str(job_id), organization_id=organization_id, data={"kind": kind}
+        ),
+    )
     return job_id
 
 
@@ -71,14 +78,24 @@ class JobContext:
         """Record progress (its own short transaction) and stop if a client cancelled."""
         async with self._db.transaction(self.tenant) as conn:
             cancelled = await conn.fetchval(
-                "UPDATE bus.jobs SET progress_done = $2, progress_total = coalesce($3, progress_total),"
+                "UPDATE bus.jobs SET progress_done = $2,"
+                " progress_total = coalesce($3, progress_total),"
                 " progress_message = $4, updated_at = now()"
                 " WHERE organization_id = app.current_org() AND id = $1 RETURNING cancel_requested",
-                self.job_id, done, total, message,
+                self.job_id,
+                done,
+                total,
+                message,
             )
-            await notify_live(conn, LiveUpdate(
-                type="job.progressed", id=str(self.job_id), organization_id=self.organization_id,
-                data={"done": done, "total": total, "message": message[:200]}))
+            await notify_live(
+                conn,
+                LiveUpdate(
+                    type="job.progressed",
+                    id=str(self.job_id),
+                    organization_id=self.organization_id,
+                    data={"done": done, "total": total, "message": message[:200]},
+                ),
+            )
         if cancelled:
             raise JobCancelled()
 
@@ -109,8 +126,9 @@ class JobRunner(QueueLoop):
         handlers: Mapping[str, JobHandler],
         settings: LoopSettings | None = None,
     ) -> None:
-        super().__init__(database, queue, settings or LoopSettings(visibility_timeout=60,
-                                                                   concurrency=4))
+        super().__init__(
+            database, queue, settings or LoopSettings(visibility_timeout=60, concurrency=4)
+        )
         self._handlers = dict(handlers)
 
     async def handle(self, rows: list[asyncpg.Record]) -> None:
@@ -148,9 +166,10 @@ class JobRunner(QueueLoop):
             result = await handler(context)
         except JobCancelled:
             await self._end(tenant, msg_id, message, "cancelled", None, None)
-        except Exception as exc:  # noqa: BLE001 - recorded on the job, then retried or failed
-            await self._failed(tenant, msg_id, message, started["attempts"],
-                               started["max_attempts"], exc)
+        except Exception as exc:
+            await self._failed(
+                tenant, msg_id, message, started["attempts"], started["max_attempts"], exc
+            )
         else:
             await self._end(tenant, msg_id, message, "succeeded", result or {}, None)
         finally:
@@ -170,24 +189,51 @@ class JobRunner(QueueLoop):
         await conn.execute(
             "UPDATE bus.jobs SET status = 'cancelled', finished_at = now(), updated_at = now()"
             " WHERE organization_id = app.current_org() AND id = $1 AND cancel_requested"
-            " AND status IN ('queued', 'running')", job_id)
+            " AND status IN ('queued', 'running')",
+            job_id,
+        )
 
-    async def _end(self, tenant: Tenant, msg_id: int, message: JobMessage, status: str,
-                   result: dict[str, Any] | None, error: str | None) -> None:
+    async def _end(
+        self,
+        tenant: Tenant,
+        msg_id: int,
+        message: JobMessage,
+        status: str,
+        result: dict[str, Any] | None,
+        error: str | None,
+    ) -> None:
         encoded = None if result is None else msgspec.json.encode(result).decode()
         async with self._db.transaction(tenant) as conn:
             await conn.execute(_FINISH, message.job_id, status, encoded, error)
             await self.ack(conn, msg_id)
-            await notify_live(conn, LiveUpdate(type=f"job.{status}", id=str(message.job_id),
-                                               organization_id=message.organization_id))
+            await notify_live(
+                conn,
+                LiveUpdate(
+                    type=f"job.{status}",
+                    id=str(message.job_id),
+                    organization_id=message.organization_id,
+                ),
+            )
         log.info("job_finished", job_id=str(message.job_id), kind=message.kind, status=status)
 
-    async def _failed(self, tenant: Tenant, msg_id: int, message: JobMessage, attempts: int,
-                      max_attempts: int, exc: Exception) -> None:
+    async def _failed(
+        self,
+        tenant: Tenant,
+        msg_id: int,
+        message: JobMessage,
+        attempts: int,
+        max_attempts: int,
+        exc: Exception,
+    ) -> None:
         error = f"{type(exc).__name__}: {exc}"
-        log.warning("job_failed", job_id=str(message.job_id), kind=message.kind,
-                    attempt=attempts, error=error,
-                    traceback="".join(traceback.format_exception(exc, limit=4))[-2000:])
+        log.warning(
+            "job_failed",
+            job_id=str(message.job_id),
+            kind=message.kind,
+            attempt=attempts,
+            error=error,
+            traceback="".join(traceback.format_exception(exc, limit=4))[-2000:],
+        )
         if attempts >= max_attempts:
             await self._end(tenant, msg_id, message, "failed", None, error)
             return

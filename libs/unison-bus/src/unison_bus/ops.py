@@ -86,10 +86,16 @@ _JOB_COLUMNS = (
 
 
 def _letter(row: Any) -> DeadLetter:
-    return DeadLetter(id=row["msg_id"], topic=row["topic"] or "", error=row["error"] or "",
-                      traceback=row["traceback"] or "", attempts=row["attempts"] or 0,
-                      failed_at=row["failed_at"] or "", enqueued_at=row["enqueued_at"],
-                      event=row["event"] or {})
+    return DeadLetter(
+        id=row["msg_id"],
+        topic=row["topic"] or "",
+        error=row["error"] or "",
+        traceback=row["traceback"] or "",
+        attempts=row["attempts"] or 0,
+        failed_at=row["failed_at"] or "",
+        enqueued_at=row["enqueued_at"],
+        event=row["event"] or {},
+    )
 
 
 def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
@@ -110,7 +116,11 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
         async with database.connection() as conn:
             rows = await conn.fetch(
                 f"SELECT {_LETTER_COLUMNS} FROM {dlq} WHERE {mine} AND msg_id > $2"
-                " ORDER BY msg_id LIMIT $3", str(principal.organization_id), after, limit + 1)
+                " ORDER BY msg_id LIMIT $3",
+                str(principal.organization_id),
+                after,
+                limit + 1,
+            )
         items = [_letter(r) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_cursor([items[-1].id]) if more else None)
@@ -123,12 +133,19 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
         async with database.transaction(None) as conn:
             rows = await conn.fetch(
                 f"SELECT msg_id, message->'event' AS event, message->'headers' AS headers"
-                f" FROM {dlq} WHERE {where} ORDER BY msg_id FOR UPDATE SKIP LOCKED", *args)
+                f" FROM {dlq} WHERE {where} ORDER BY msg_id FOR UPDATE SKIP LOCKED",
+                *args,
+            )
             for row in rows:
-                await conn.execute("SELECT pgmq.send($1, $2::jsonb, $3::jsonb)",
-                                   queue, row["event"], row["headers"])
-                await conn.execute("SELECT pgmq.delete($1, $2::bigint)",
-                                   f"{service}_events_dlq", row["msg_id"])
+                await conn.execute(
+                    "SELECT pgmq.send($1, $2::jsonb, $3::jsonb)",
+                    queue,
+                    row["event"],
+                    row["headers"],
+                )
+                await conn.execute(
+                    "SELECT pgmq.delete($1, $2::bigint)", f"{service}_events_dlq", row["msg_id"]
+                )
         return len(rows)
 
     @post(f"{base}/admin/dead-letters/{{msg_id:int}}/replay", tags=["ops"], status_code=200)
@@ -147,25 +164,42 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
     async def purge(principal: Principal) -> Purged:
         require_role(principal, "admin")
         async with database.transaction(None) as conn:
-            status = await conn.execute(f"DELETE FROM {dlq} WHERE {mine}",
-                                        str(principal.organization_id))
+            status = await conn.execute(
+                f"DELETE FROM {dlq} WHERE {mine}", str(principal.organization_id)
+            )
         return Purged(int(status.split()[-1]))
 
     @get(f"{base}/admin/schedules", tags=["ops"])
-    async def schedules(principal: Principal, runs: int = Parameter(default=5, ge=1, le=50)) -> list[Schedule]:
+    async def schedules(
+        principal: Principal, runs: int = Parameter(default=5, ge=1, le=50)
+    ) -> list[Schedule]:
         require_role(principal, "admin")
         async with database.connection() as conn:
             rows = await conn.fetch("SELECT * FROM bus.schedule_runs($1)", runs)
         by_name: dict[str, Schedule] = {}
         for r in rows:
-            s = by_name.setdefault(r["jobname"], Schedule(r["jobname"], r["schedule"], r["active"],
-                                                          r["command"], [], 0))
+            s = by_name.setdefault(
+                r["jobname"],
+                Schedule(r["jobname"], r["schedule"], r["active"], r["command"], [], 0),
+            )
             if r["runid"] is not None:
-                s.runs.append(ScheduleRun(r["status"], r["return_message"], r["start_time"],
-                                          r["end_time"]))
+                s.runs.append(
+                    ScheduleRun(r["status"], r["return_message"], r["start_time"], r["end_time"])
+                )
                 s.failures += r["status"] == "failed"
         return list(by_name.values())
 
+    return [
+        *_job_routes(base, database),
+        list_dead_letters,
+        replay_one,
+        replay_all,
+        purge,
+        schedules,
+    ]
+
+
+def _job_routes(base: str, database: Database) -> list[HTTPRouteHandler]:
     @get(f"{base}/jobs", tags=["jobs"])
     async def list_jobs(tenant: Tenant, limit: int = 50, cursor: str | None = None) -> Page[Job]:
         check_limit(limit)
@@ -176,15 +210,21 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
                     f"SELECT {_JOB_COLUMNS} FROM bus.jobs WHERE organization_id = app.current_org()"
                     " AND owner = current_user AND (created_at, id) < ($1::timestamptz, $2::uuid)"
                     " ORDER BY created_at DESC, id DESC LIMIT $3",
-                    datetime.fromisoformat(created), UUID(job_id), limit + 1)
+                    datetime.fromisoformat(created),
+                    UUID(job_id),
+                    limit + 1,
+                )
             else:
                 rows = await conn.fetch(
                     f"SELECT {_JOB_COLUMNS} FROM bus.jobs WHERE organization_id = app.current_org()"
                     " AND owner = current_user ORDER BY created_at DESC, id DESC LIMIT $1",
-                    limit + 1)
+                    limit + 1,
+                )
         items = [Job(**dict(r)) for r in rows[:limit]]
         more = len(rows) > limit
-        next_cursor = encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None
+        next_cursor = (
+            encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None
+        )
         return Page(items, next_cursor)
 
     @get(f"{base}/jobs/{{job_id:uuid}}", tags=["jobs"])
@@ -202,10 +242,11 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
                 "UPDATE bus.jobs SET cancel_requested = true,"
                 " status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,"
                 " finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,"
-                f" updated_at = now() WHERE id = $1 RETURNING {_JOB_COLUMNS}", job_id)
+                f" updated_at = now() WHERE id = $1 RETURNING {_JOB_COLUMNS}",
+                job_id,
+            )
         if row is None:
             raise NotFound(f"no job {job_id}")
         return Response(Job(**dict(row)), status_code=202)
 
-    return [list_dead_letters, replay_one, replay_all, purge, schedules, list_jobs, get_job,
-            cancel_job]
+    return [list_jobs, get_job, cancel_job]

@@ -15,13 +15,19 @@ _encoder = msgspec.json.Encoder()
 # ::text::jsonb: the JSON is encoded once by msgspec and passed as text, so the pool's
 # jsonb codec (which would encode a str as a JSON string) never sees it.
 _SEND = "SELECT pgmq.send_topic($1, $2::text::jsonb, $3::text::jsonb, 0)"
-_SEND_BATCH = "SELECT count(*) FROM pgmq.send_batch_topic($1, $2::text[]::jsonb[], $3::text[]::jsonb[])"
+_SEND_BATCH = (
+    "SELECT count(*) FROM pgmq.send_batch_topic($1, $2::text[]::jsonb[], $3::text[]::jsonb[])"
+)
 
 
 def _headers(event: Event) -> str:
     return _encoder.encode(
-        {"topic": event.topic, "event_id": str(event.id),
-         "organization_id": str(event.organization_id), "v": event.v}
+        {
+            "topic": event.topic,
+            "event_id": str(event.id),
+            "organization_id": str(event.organization_id),
+            "v": event.v,
+        }
     ).decode()
 
 

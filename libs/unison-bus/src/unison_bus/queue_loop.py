@@ -32,7 +32,7 @@ class LoopSettings(msgspec.Struct, frozen=True, kw_only=True):
 
     def backoff(self, read_ct: int) -> int:
         delay = min(self.backoff_base * 2 ** max(read_ct - 1, 0), self.backoff_max)
-        return max(1, round(delay))
+        return max(1, int(round(delay)))
 
 
 class QueueLoop(ABC):
@@ -44,8 +44,11 @@ class QueueLoop(ABC):
         self._wake = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
         self.listener = Listener(
-            database.dsn, [f"pgmq.q_{queue}.INSERT"], self._notified,
-            on_connected=self._wake.set, name=f"queue-listener:{queue}",
+            database.dsn,
+            [f"pgmq.q_{queue}.INSERT"],
+            self._notified,
+            on_connected=self._wake.set,
+            name=f"queue-listener:{queue}",
         )
 
     def _notified(self, _channel: str, _payload: str) -> None:
@@ -69,8 +72,11 @@ class QueueLoop(ABC):
                     continue
                 self._wake.clear()
                 wake = asyncio.create_task(self._wake.wait())
-                await asyncio.wait({wake, stop_wait}, timeout=self.settings.poll_seconds,
-                                   return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(
+                    {wake, stop_wait},
+                    timeout=self.settings.poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
                 wake.cancel()
         finally:
             stop_wait.cancel()
@@ -88,8 +94,7 @@ class QueueLoop(ABC):
         wanted = self.settings.batch_size if self.chunked else min(free, self.settings.batch_size)
         try:
             async with self._db.connection() as conn:
-                rows = await conn.fetch(_READ, self.queue, self.settings.visibility_timeout,
-                                        wanted)
+                rows = await conn.fetch(_READ, self.queue, self.settings.visibility_timeout, wanted)
         except DatabaseUnavailable as exc:
             log.warning("queue_read_failed", queue=self.queue, error=str(exc))
             await asyncio.sleep(1.0)
@@ -109,8 +114,12 @@ class QueueLoop(ABC):
     async def delay(self, conn: asyncpg.Connection, msg_id: int, seconds: int) -> None:
         # Only msg_id is selected: asyncpg cannot decode pgmq.message_record as a whole
         # while jsonb has a text codec.
-        await conn.execute("SELECT msg_id FROM pgmq.set_vt($1, $2::bigint, $3::integer)",
-                           self.queue, msg_id, seconds)
+        await conn.execute(
+            "SELECT msg_id FROM pgmq.set_vt($1, $2::bigint, $3::integer)",
+            self.queue,
+            msg_id,
+            seconds,
+        )
 
     async def ack(self, conn: asyncpg.Connection, msg_id: int) -> None:
         await conn.execute("SELECT pgmq.delete($1, $2::bigint)", self.queue, msg_id)

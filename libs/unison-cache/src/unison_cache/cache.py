@@ -73,8 +73,11 @@ class Cache:
         self.local = LocalTier(local_entries, local_ttl)
         self._generation = 0
         self.listener = Listener(
-            database.dsn, [f"cache_{role}"], self._invalidated,
-            on_lost=self._listener_lost, on_connected=self._listener_back,
+            database.dsn,
+            [f"cache_{role}"],
+            self._invalidated,
+            on_lost=self._listener_lost,
+            on_connected=self._listener_back,
             name=f"cache-listener:{role}",
         )
         self._trusted = False  # local tier in use only while invalidations can arrive
@@ -115,8 +118,9 @@ class Cache:
                 return hit
         generation = self._generation
         async with self._db.connection() as conn:
-            row = await conn.fetchrow("SELECT value, ttl FROM cache.get($1, $2)",
-                                      organization_id, key)
+            row = await conn.fetchrow(
+                "SELECT value, ttl FROM cache.get($1, $2)", organization_id, key
+            )
         if row is None or row["value"] is None:
             return None
         value = bytes(row["value"])
@@ -127,8 +131,14 @@ class Cache:
     async def set(self, organization_id: UUID, key: str, value: bytes, ttl: float) -> None:
         generation = self._generation
         async with self._db.connection() as conn:
-            await conn.execute("SELECT cache.put($1, $2, $3, $4, $5)", organization_id, key,
-                               value, float(ttl), self._origin)
+            await conn.execute(
+                "SELECT cache.put($1, $2, $3, $4, $5)",
+                organization_id,
+                key,
+                value,
+                float(ttl),
+                self._origin,
+            )
         # Another process's write may have landed between ours and now; its invalidation
         # bumped the generation, and then the database, not our copy, has the last word.
         # Two writes of this process that overlapped: neither knows which committed last.
@@ -140,7 +150,6 @@ class Cache:
 
     async def delete(self, organization_id: UUID, key: str) -> None:
         async with self._db.connection() as conn:
-            await conn.execute("SELECT cache.drop($1, $2, $3)", organization_id, key,
-                               self._origin)
+            await conn.execute("SELECT cache.drop($1, $2, $3)", organization_id, key, self._origin)
         self.local.evict((organization_id, key))
         self._generation += 1

@@ -28,9 +28,7 @@ def configure(process: str, level: str = "INFO", *, json: bool | None = None) ->
     exc = [structlog.processors.format_exc_info] if use_json else []
     structlog.configure(
         processors=[*shared, *exc, renderer],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelName(level.upper())
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )

@@ -137,7 +137,7 @@ class Database:
             pool, self._pool = self._pool, None
             try:
                 await asyncio.wait_for(pool.close(), timeout=10)
-            except (TimeoutError, *CONNECTION_ERRORS):
+            except CONNECTION_ERRORS:  # TimeoutError is one of them
                 pool.terminate()
 
     def pool_stats(self) -> tuple[int, int, int]:

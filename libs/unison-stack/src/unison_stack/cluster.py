@@ -108,11 +108,20 @@ class Cluster:
         _chown_to_server_user(pwfile)
         os.chmod(pwfile, 0o600)
         try:
-            self._run([
-                str(PG_BIN / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER,
-                f"--pwfile={pwfile}", "--auth-host=scram-sha-256", "--auth-local=peer",
-                "--encoding=UTF8", "--locale=C.UTF-8",
-            ])
+            self._run(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    SUPERUSER,
+                    f"--pwfile={pwfile}",
+                    "--auth-host=scram-sha-256",
+                    "--auth-local=peer",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            )
         finally:
             pwfile.unlink(missing_ok=True)
         with (self.data_dir / "postgresql.conf").open("a") as conf:
@@ -121,8 +130,12 @@ class Cluster:
     def running(self) -> bool:
         if not self.initialized:
             return False
-        return self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "status"],
-                         check=False).returncode == 0
+        return (
+            self._run(
+                [str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "status"], check=False
+            ).returncode
+            == 0
+        )
 
     def start(self) -> None:
         if self.running():
@@ -131,17 +144,52 @@ class Cluster:
         _open_path_for_server_user(self.log_file.parent)
         self.log_file.touch()
         _chown_to_server_user(self.log_file)
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file),
-                   "-w", "-t", "120", "start"])
+        self._run(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-w",
+                "-t",
+                "120",
+                "start",
+            ]
+        )
 
     def stop(self, mode: str = "fast") -> None:
         if self.running():
-            self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-m", mode, "-w",
-                       "-t", "120", "stop"])
+            self._run(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-m",
+                    mode,
+                    "-w",
+                    "-t",
+                    "120",
+                    "stop",
+                ]
+            )
 
     def restart(self) -> None:
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file),
-                   "-m", "fast", "-w", "-t", "120", "restart"])
+        self._run(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "120",
+                "restart",
+            ]
+        )
 
     def destroy(self) -> None:
         self.stop("immediate")

@@ -8,8 +8,7 @@ import sys
 from unison_stack.stack import Stack
 from unison_stack.supervisor import Supervisor
 
-
-DEMO_PASSWORD = "unison-demo"
+DEMO_PASSWORD = "unison-demo"  # noqa: S105 - the published demo login, never a secret
 DEMO_ROLES = ("admin", "planner", "operator", "quality_engineer", "maintenance_tech", "viewer")
 
 
@@ -35,7 +34,9 @@ def _print_banner(stack: Stack, supervisor: Supervisor, slugs: list[str]) -> Non
     lines = [
         "",
         "Unison is up.",
-        f"  gateway        {gateway}   (ready: {gateway}/ready, OpenAPI: {gateway}/schema/openapi.json)",
+        f"  gateway        {gateway}",
+        f"  readiness      {gateway}/ready",
+        f"  OpenAPI        {gateway}/schema/openapi.json",
         f"  token          POST {gateway}/auth/token   (grant_type=password | client_credentials)",
         f"  database       127.0.0.1:{stack.ports.postgres}/{stack.database} ({where})",
     ]

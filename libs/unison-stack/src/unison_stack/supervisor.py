@@ -9,6 +9,7 @@ resorting to SIGKILL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,21 +47,40 @@ def process_specs(stack: Stack) -> list[ProcessSpec]:
     for offset, service in enumerate(SERVICES):
         dsn = stack.role_dsn(f"unison_{service}")
         port = stack.ports.first_service + offset
-        specs.append(ProcessSpec(service, service, port,
-                                 {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port)}))
-        specs.append(ProcessSpec(f"{service}-worker", f"{service}.worker", port + 100,
-                                 {**common, "UNISON_DATABASE_URL": dsn,
-                                  "UNISON_HTTP_PORT": str(port + 100)}))
-    service_urls = ",".join(f"{s.name}=http://127.0.0.1:{s.port}" for s in specs
-                            if not s.name.endswith("-worker"))
+        specs.append(
+            ProcessSpec(
+                service,
+                service,
+                port,
+                {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port)},
+            )
+        )
+        specs.append(
+            ProcessSpec(
+                f"{service}-worker",
+                f"{service}.worker",
+                port + 100,
+                {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port + 100)},
+            )
+        )
+    service_urls = ",".join(
+        f"{s.name}=http://127.0.0.1:{s.port}" for s in specs if not s.name.endswith("-worker")
+    )
     ready_urls = ",".join(f"{s.name}={s.ready_url}" for s in specs)
-    specs.append(ProcessSpec("gateway", "gateway", stack.ports.gateway, {
-        **common,
-        "UNISON_DATABASE_URL": stack.role_dsn("unison_gateway"),
-        "UNISON_HTTP_PORT": str(stack.ports.gateway),
-        "UNISON_SERVICE_URLS": service_urls,
-        "UNISON_READY_URLS": ready_urls,
-    }))
+    specs.append(
+        ProcessSpec(
+            "gateway",
+            "gateway",
+            stack.ports.gateway,
+            {
+                **common,
+                "UNISON_DATABASE_URL": stack.role_dsn("unison_gateway"),
+                "UNISON_HTTP_PORT": str(stack.ports.gateway),
+                "UNISON_SERVICE_URLS": service_urls,
+                "UNISON_READY_URLS": ready_urls,
+            },
+        )
+    )
     return specs
 
 
@@ -91,7 +111,7 @@ class Supervisor:
     def pid_of(self, spec: ProcessSpec) -> int | None:
         path = self._pid_file(spec)
         try:
-            pid = int(open(path).read().strip())  # noqa: PTH123, SIM115
+            pid = int(open(path).read().strip())  # noqa: SIM115
         except (FileNotFoundError, ValueError):
             return None
         return pid if _pid_alive(pid) else None
@@ -103,20 +123,24 @@ class Supervisor:
         log_path = self.stack.paths.logs / f"{spec.name}.log"
         env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
         env.pop("DATABASE_URL", None)
-        with open(log_path, "ab") as out:  # noqa: PTH123
+        with open(log_path, "ab") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", spec.module],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
-        with open(self._pid_file(spec), "w") as pid_out:  # noqa: PTH123
+        with open(self._pid_file(spec), "w") as pid_out:
             pid_out.write(str(proc.pid))
 
     def start_all(self) -> None:
         for spec in self.specs:
             self.start(spec)
 
-    async def wait_ready(self, timeout: float = 120.0) -> dict[str, bool]:
+    async def wait_ready(self, timeout: float = 120.0) -> dict[str, bool]:  # noqa: ASYNC109
         """Poll every process's /ready until all answer 200 or ``timeout`` passes."""
         deadline = time.monotonic() + timeout
         state = {s.name: False for s in self.specs}
@@ -126,13 +150,10 @@ class Supervisor:
                     if state[spec.name]:
                         continue
                     if self.pid_of(spec) is None:
-                        raise RuntimeError(
-                            f"{spec.name} exited; see {self.stack.paths.logs / (spec.name + '.log')}"
-                        )
-                    try:
+                        log_file = self.stack.paths.logs / f"{spec.name}.log"
+                        raise RuntimeError(f"{spec.name} exited; see {log_file}")
+                    with contextlib.suppress(httpx.HTTPError):
                         state[spec.name] = (await client.get(spec.ready_url)).status_code == 200
-                    except httpx.HTTPError:
-                        pass
                 if all(state.values()):
                     return state
                 await asyncio.sleep(0.3)

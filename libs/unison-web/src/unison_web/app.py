@@ -71,7 +71,7 @@ def create_app(spec: ServiceApp) -> Litestar:
     app = Litestar(
         route_handlers=[*health_handlers(readiness, metrics, spec.database), *spec.route_handlers],
         dependencies=dependencies,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=dict(EXCEPTION_HANDLERS),
         middleware=middleware,
         on_startup=[startup],
         on_shutdown=[shutdown],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from unison_auth import InvalidToken, Principal
@@ -50,12 +51,15 @@ def auth_middleware(verifier: TokenVerifier) -> Any:
                     raise InvalidToken("missing bearer token")
                 principal = await verifier.verify(token)
             except InvalidToken as exc:
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 4401})
+                if scope["type"] == ScopeType.WEBSOCKET:
+                    await send({"type": "websocket.close", "code": 4401, "reason": str(exc)[:120]})
                     return
                 request: Request[Any, Any, Any] = Request(scope)
                 response = problem(
-                    request, 401, "Unauthorized", str(exc),
+                    request,
+                    401,
+                    "Unauthorized",
+                    str(exc),
                     headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
                 # A Litestar Response is not an ASGI app by itself; render it first.

@@ -162,8 +162,9 @@ def _handle_validation(
 
 def _handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     headers = dict(exc.headers or {})
-    return problem(request, exc.status_code, _title(exc.status_code), str(exc.detail), None,
-                   headers)
+    return problem(
+        request, exc.status_code, _title(exc.status_code), str(exc.detail), None, headers
+    )
 
 
 def _title(status: int) -> str:
@@ -179,19 +180,30 @@ def _handle_unavailable(
     request: Request[Any, Any, Any], exc: DatabaseUnavailable
 ) -> Response[bytes]:
     log.warning("database_unavailable", path=request.url.path, error=str(exc))
-    return problem(request, 503, "Service unavailable", "the database is not reachable; retry",
-                   headers={"Retry-After": "1"})
+    return problem(
+        request,
+        503,
+        "Service unavailable",
+        "the database is not reachable; retry",
+        headers={"Retry-After": "1"},
+    )
 
 
-def _handle_postgres(request: Request[Any, Any, Any], exc: asyncpg.PostgresError) -> Response[bytes]:
+def _handle_postgres(
+    request: Request[Any, Any, Any], exc: asyncpg.PostgresError
+) -> Response[bytes]:
     # Constraint violations that the service did not turn into a domain error itself:
     # still the caller's input, never a 500.
     if isinstance(exc, asyncpg.UniqueViolationError):
         return problem(request, 409, "Conflict", f"already exists ({exc.constraint_name})")
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
-        return problem(request, 409, "Conflict", f"still referenced or missing ({exc.constraint_name})")
+        return problem(
+            request, 409, "Conflict", f"still referenced or missing ({exc.constraint_name})"
+        )
     if isinstance(exc, asyncpg.CheckViolationError | asyncpg.NotNullViolationError):
-        return problem(request, 422, "Invalid input", f"rejected by {exc.constraint_name or 'the database'}")
+        return problem(
+            request, 422, "Invalid input", f"rejected by {exc.constraint_name or 'the database'}"
+        )
     if isinstance(exc, asyncpg.DataError):
         return problem(request, 422, "Invalid input", exc.message)
     if isinstance(exc, asyncpg.InsufficientPrivilegeError):
@@ -204,7 +216,7 @@ def _handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respo
     return problem(request, 500, "Internal server error", "an unexpected error occurred")
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     DomainError: _handle_domain,
     ValidationException: _handle_validation,
     HTTPException: _handle_http,

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import structlog
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -38,7 +39,9 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
         self.pool = Gauge(
-            "db_pool_connections", "Database pool connections", ("service", "state"),
+            "db_pool_connections",
+            "Database pool connections",
+            ("service", "state"),
             registry=self.registry,
         )
         self.service = service
@@ -56,7 +59,7 @@ def request_id_of(scope: Scope) -> str:
 def observability_middleware(metrics: Metrics) -> Any:
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
+            if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
             request_id = request_id_of(scope)

@@ -42,14 +42,19 @@ class WorkerSettings(msgspec.Struct, frozen=True, kw_only=True):
     poll_seconds: float = 5.0
 
     def events(self) -> LoopSettings:
-        return LoopSettings(max_reads=self.event_max_reads, concurrency=self.event_concurrency,
-                            visibility_timeout=self.event_visibility_timeout,
-                            poll_seconds=self.poll_seconds)
+        return LoopSettings(
+            max_reads=self.event_max_reads,
+            concurrency=self.event_concurrency,
+            visibility_timeout=self.event_visibility_timeout,
+            poll_seconds=self.poll_seconds,
+        )
 
     def jobs(self) -> LoopSettings:
-        return LoopSettings(concurrency=self.job_concurrency,
-                            visibility_timeout=self.job_visibility_timeout,
-                            poll_seconds=self.poll_seconds)
+        return LoopSettings(
+            concurrency=self.job_concurrency,
+            visibility_timeout=self.job_visibility_timeout,
+            poll_seconds=self.poll_seconds,
+        )
 
 
 def build_worker_app(
@@ -66,18 +71,25 @@ def build_worker_app(
         max_size=settings.pool_max,
         application_name=f"{name}-worker",
     )
-    consumer = Consumer(database, queue=f"{name}_events", handlers=event_handlers,
-                        types=event_types, settings=settings.events())
-    jobs = JobRunner(database, queue=f"{name}_jobs", handlers=job_handlers,
-                     settings=settings.jobs())
+    consumer = Consumer(
+        database,
+        queue=f"{name}_events",
+        handlers=event_handlers,
+        types=event_types,
+        settings=settings.events(),
+    )
+    jobs = JobRunner(
+        database, queue=f"{name}_jobs", handlers=job_handlers, settings=settings.jobs()
+    )
     stopping = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
 
     async def start_loops() -> None:
         for loop in (consumer, jobs):
             tasks.append(asyncio.create_task(loop.run(stopping)))
-        log.info("worker_started", worker=name, events=sorted(event_handlers),
-                 jobs=sorted(job_handlers))
+        log.info(
+            "worker_started", worker=name, events=sorted(event_handlers), jobs=sorted(job_handlers)
+        )
 
     async def listening() -> tuple[str, bool, str]:
         # Without its LISTEN connections the worker would only notice work on the slow poll.
@@ -119,8 +131,10 @@ def run_worker(
     settings = load(WorkerSettings, prefix="UNISON_")
     configure(f"{name}-worker", settings.log_level)
     app = build_worker_app(
-        name, settings,
-        event_handlers=event_handlers or {}, event_types=event_types or EventTypes(),
+        name,
+        settings,
+        event_handlers=event_handlers or {},
+        event_types=event_types or EventTypes(),
         job_handlers=job_handlers or {},
     )
     serve(app, settings.http_host, settings.http_port, graceful_seconds=settings.graceful_seconds)

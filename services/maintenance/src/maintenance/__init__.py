@@ -1,1 +1,2 @@
-"""The maintenance service: equipment, preventive maintenance plans, maintenance work orders, spare parts, MTBF/MTTR."""
+"""The maintenance service:
+equipment, preventive maintenance plans, maintenance work orders, spare parts, MTBF/MTTR."""

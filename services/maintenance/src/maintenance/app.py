@@ -25,6 +25,9 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             route_handlers=ops_routes("maintenance", database),
             verifier=verifier or verifier_for(settings),
             schemas=["maintenance"],
-            description="Equipment, preventive maintenance plans, maintenance work orders, spare parts, MTBF/MTTR.",
+            description=(
+                "Equipment, preventive maintenance plans, maintenance work "
+                "orders, spare parts, MTBF/MTTR."
+            ),
         )
     )

@@ -1,1 +1,2 @@
-"""The production service: work centers, routings, work orders, shop-floor logging, shifts, downtime, OEE and scheduling."""
+"""The production service:
+work centers, routings, work orders, shop-floor logging, shifts, downtime, OEE and scheduling."""

@@ -25,6 +25,9 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             route_handlers=ops_routes("production", database),
             verifier=verifier or verifier_for(settings),
             schemas=["production"],
-            description="Work centers, routings, work orders, shop-floor logging, shifts, downtime, OEE and scheduling.",
+            description=(
+                "Work centers, routings, work orders, shop-floor logging, "
+                "shifts, downtime, OEE and scheduling."
+            ),
         )
     )

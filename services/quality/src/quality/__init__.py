@@ -1,1 +1,2 @@
-"""The quality service: inspection plans, inspections with AQL sampling, SPC, NCRs, CAPA and lot holds."""
+"""The quality service:
+inspection plans, inspections with AQL sampling, SPC, NCRs, CAPA and lot holds."""

@@ -25,6 +25,8 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             route_handlers=ops_routes("quality", database),
             verifier=verifier or verifier_for(settings),
             schemas=["quality"],
-            description="Inspection plans, inspections with AQL sampling, SPC, NCRs, CAPA and lot holds.",
+            description=(
+                "Inspection plans, inspections with AQL sampling, SPC, NCRs, CAPA and lot holds."
+            ),
         )
     )

@@ -1,1 +1,2 @@
-"""The reporting service: kPI dashboards from incremental rollups, cache, analytics and exports."""
+"""The reporting service:
+kPI dashboards from incremental rollups, cache, analytics and exports."""

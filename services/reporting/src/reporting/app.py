@@ -25,6 +25,6 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             route_handlers=ops_routes("reporting", database),
             verifier=verifier or verifier_for(settings),
             schemas=["reporting"],
-            description="KPI dashboards from incremental rollups, cache, analytics and exports.",
+            description=("KPI dashboards from incremental rollups, cache, analytics and exports."),
         )
     )

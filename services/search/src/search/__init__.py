@@ -1,1 +1,2 @@
-"""The search service: one typo-tolerant, ranked, faceted search across every service, fed by events."""
+"""The search service:
+one typo-tolerant, ranked, faceted search across every service, fed by events."""

@@ -25,6 +25,8 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             route_handlers=ops_routes("search", database),
             verifier=verifier or verifier_for(settings),
             schemas=["search"],
-            description="One typo-tolerant, ranked, faceted search across every service, fed by events.",
+            description=(
+                "One typo-tolerant, ranked, faceted search across every service, fed by events."
+            ),
         )
     )

@@ -1,0 +1,1 @@
+"""Live updates: LISTEN on ``unison_live`` once per process, fan out over WebSocket."""
