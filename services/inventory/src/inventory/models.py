@@ -1,0 +1,166 @@
+"""What the API reads and writes: plain msgspec Structs.
+
+``Item`` is what the API returns, ``ItemCreate`` what a POST/PUT takes, ``ItemUpdate`` what
+a PATCH takes (``UNSET`` = leave as is, ``None`` = clear). Quantities are decimals, sent
+and returned as JSON strings so no float ever touches them (numbers are accepted too).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+MaterialType = Literal["raw", "semi_finished", "finished", "consumable", "spare"]
+MaterialStatus = Literal["active", "blocked"]
+Dimension = Literal["count", "mass", "length", "area", "volume", "time", "package"]
+ProcurementType = Literal["make", "buy"]
+AuditAction = Literal["created", "updated", "deleted"]
+
+UnitCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_%-]{1,10}$")]
+MaterialNumber = Annotated[str, Meta(min_length=1, max_length=60)]
+Description = Annotated[str, Meta(min_length=1, max_length=200)]
+MaterialGroup = Annotated[str, Meta(min_length=1, max_length=20)]
+StorageLocation = Annotated[str, Meta(min_length=1, max_length=20)]
+LeadTimeDays = Annotated[int, Meta(ge=0, le=3650)]
+
+
+class Unit(msgspec.Struct, kw_only=True):
+    code: str
+    name: str
+    dimension: Dimension
+    # Reference units of the dimension per 1 unit; null for packaging units.
+    factor_numerator: Decimal | None
+    factor_denominator: Decimal | None
+    version: int
+    created_at: datetime
+    created_by: str
+
+
+class UnitCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: UnitCode
+    name: Description
+    dimension: Dimension
+    factor_numerator: Decimal | None = None
+    factor_denominator: Decimal | None = None
+
+
+class Material(msgspec.Struct, kw_only=True):
+    id: UUID
+    number: str
+    description: str
+    type: MaterialType
+    base_unit: str
+    material_group: str | None
+    gross_weight: Decimal | None
+    net_weight: Decimal | None
+    weight_unit: str | None
+    length: Decimal | None
+    width: Decimal | None
+    height: Decimal | None
+    dimension_unit: str | None
+    status: MaterialStatus
+    version: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+
+
+class MaterialCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    number: MaterialNumber
+    description: Description
+    type: MaterialType
+    base_unit: UnitCode
+    material_group: MaterialGroup | None = None
+    gross_weight: Decimal | None = None
+    net_weight: Decimal | None = None
+    weight_unit: UnitCode | None = None
+    length: Decimal | None = None
+    width: Decimal | None = None
+    height: Decimal | None = None
+    dimension_unit: UnitCode | None = None
+    status: MaterialStatus = "active"
+
+
+class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    number: MaterialNumber | UnsetType = UNSET
+    description: Description | UnsetType = UNSET
+    type: MaterialType | UnsetType = UNSET
+    base_unit: UnitCode | UnsetType = UNSET
+    material_group: MaterialGroup | UnsetType | None = UNSET
+    gross_weight: Decimal | UnsetType | None = UNSET
+    net_weight: Decimal | UnsetType | None = UNSET
+    weight_unit: UnitCode | UnsetType | None = UNSET
+    length: Decimal | UnsetType | None = UNSET
+    width: Decimal | UnsetType | None = UNSET
+    height: Decimal | UnsetType | None = UNSET
+    dimension_unit: UnitCode | UnsetType | None = UNSET
+    status: MaterialStatus | UnsetType = UNSET
+
+
+class AlternativeUnit(msgspec.Struct, kw_only=True):
+    """1 ``unit`` = ``numerator`` / ``denominator`` base units of the material (SAP MARM)."""
+
+    unit: str
+    numerator: Decimal
+    denominator: Decimal
+    updated_at: datetime
+    updated_by: str
+
+
+class AlternativeUnitPut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    numerator: Decimal
+    denominator: Decimal = Decimal(1)
+
+
+class PlantData(msgspec.Struct, kw_only=True):
+    material_id: UUID
+    plant_id: UUID
+    procurement_type: ProcurementType
+    reorder_point: Decimal
+    safety_stock: Decimal
+    lot_size: Decimal | None
+    lead_time_days: int
+    default_storage_location: str | None
+    version: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+
+
+class PlantDataPut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    procurement_type: ProcurementType
+    reorder_point: Decimal = Decimal(0)
+    safety_stock: Decimal = Decimal(0)
+    lot_size: Decimal | None = None
+    lead_time_days: LeadTimeDays = 0
+    default_storage_location: StorageLocation | None = None
+
+
+class Conversion(msgspec.Struct, kw_only=True, omit_defaults=True):
+    material_id: UUID
+    quantity: str
+    from_unit: str = msgspec.field(name="from")
+    to_unit: str = msgspec.field(name="to")
+    result: str
+    exact: bool
+    # Decimal places of ``result`` when it had to be rounded (the exact value does not end).
+    scale: int | None = None
+
+
+class AuditEntry(msgspec.Struct, kw_only=True):
+    id: UUID
+    occurred_at: datetime
+    actor: str
+    entity: str
+    entity_id: str
+    plant_id: UUID | None
+    action: AuditAction
+    changes: dict[str, dict[str, object]]
+    request_id: str | None

@@ -1,0 +1,399 @@
+-- Every statement the inventory service runs. Each block names its parameters; RLS
+-- scopes every table to the transaction's organization (and plants), and the explicit
+-- organization_id = app.current_org() keeps the tenant the leading index condition.
+-- Inserts take the organization from the transaction, never from a parameter.
+
+-- ---------------------------------------------------------------- transaction scope
+
+-- name: tenant_scope
+-- Scope the current transaction to organization $1, plants $2 (comma-separated) and user
+-- $3, as unison_pg does for the pool; for owner connections that seed data.
+SELECT set_config('app.organization_id', $1::text, true),
+    set_config('app.plant_ids', $2::text, true),
+    set_config('app.user_id', $3::text, true);
+
+-- ---------------------------------------------------------------- units of measure
+
+-- name: units_page
+-- Units in code order after $1 (NULL = from the start), at most $2.
+SELECT code, name, dimension, factor_numerator, factor_denominator, version, created_at,
+    created_by
+FROM inventory.units
+WHERE organization_id = app.current_org() AND ($1::text IS NULL OR code > $1)
+ORDER BY code
+LIMIT $2;
+
+-- name: units_by_codes
+-- The units with the codes in $1.
+SELECT code, name, dimension, factor_numerator, factor_denominator, version, created_at,
+    created_by
+FROM inventory.units
+WHERE organization_id = app.current_org() AND code = ANY ($1::text[]);
+
+-- name: unit_insert
+-- A new unit: $1 code, $2 name, $3 dimension, $4/$5 factor; no row when the code is taken.
+INSERT INTO inventory.units (organization_id, code, name, dimension, factor_numerator,
+    factor_denominator)
+VALUES (app.current_org(), $1, $2, $3, $4, $5)
+ON CONFLICT (organization_id, code) DO NOTHING
+RETURNING code, name, dimension, factor_numerator, factor_denominator, version, created_at,
+    created_by;
+
+-- ---------------------------------------------------------------- materials
+
+-- name: material_get
+-- The material with id $1.
+SELECT id, number, description, type, base_unit, material_group, gross_weight, net_weight,
+    weight_unit, length, width, height, dimension_unit, status, version, created_at,
+    created_by, updated_at, updated_by
+FROM inventory.materials
+WHERE organization_id = app.current_org() AND id = $1;
+
+-- name: material_lock
+-- The material with id $1, locked until the transaction ends.
+SELECT id, number, description, type, base_unit, material_group, gross_weight, net_weight,
+    weight_unit, length, width, height, dimension_unit, status, version, created_at,
+    created_by, updated_at, updated_by
+FROM inventory.materials
+WHERE organization_id = app.current_org() AND id = $1
+FOR UPDATE;
+
+-- name: material_id_by_number
+-- The id of the material numbered $1 (any case).
+SELECT id FROM inventory.materials
+WHERE organization_id = app.current_org() AND number_key = lower($1);
+
+-- name: material_insert
+-- A new material; no row when the number is taken (ignoring case).
+-- $1 number, $2 description, $3 type, $4 base_unit, $5 material_group, $6 gross_weight,
+-- $7 net_weight, $8 weight_unit, $9 length, $10 width, $11 height, $12 dimension_unit,
+-- $13 status.
+INSERT INTO inventory.materials (organization_id, number, description, type, base_unit,
+    material_group, gross_weight, net_weight, weight_unit, length, width, height,
+    dimension_unit, status)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+ON CONFLICT (organization_id, number_key) DO NOTHING
+RETURNING id, number, description, type, base_unit, material_group, gross_weight, net_weight,
+    weight_unit, length, width, height, dimension_unit, status, version, created_at,
+    created_by, updated_at, updated_by;
+
+-- name: material_update
+-- Replace the fields of material $1 and bump its version; same parameters as
+-- material_insert, shifted by one.
+UPDATE inventory.materials
+SET number = $2, description = $3, type = $4, base_unit = $5, material_group = $6,
+    gross_weight = $7, net_weight = $8, weight_unit = $9, length = $10, width = $11,
+    height = $12, dimension_unit = $13, status = $14,
+    version = version + 1, updated_at = now(), updated_by = app.current_user_id()
+WHERE organization_id = app.current_org() AND id = $1
+RETURNING id, number, description, type, base_unit, material_group, gross_weight, net_weight,
+    weight_unit, length, width, height, dimension_unit, status, version, created_at,
+    created_by, updated_at, updated_by;
+
+-- name: material_touch
+-- Bump the version of material $1 after a change to one of its parts (alternative units).
+UPDATE inventory.materials
+SET version = version + 1, updated_at = now(), updated_by = app.current_user_id()
+WHERE organization_id = app.current_org() AND id = $1
+RETURNING version;
+
+-- name: material_delete
+-- Delete material $1 (its alternative units go with it).
+DELETE FROM inventory.materials
+WHERE organization_id = app.current_org() AND id = $1;
+
+-- ---------------------------------------------------------------- material lists
+
+-- name: materials_by_number
+-- One page of materials, ascending number, id breaking ties; filters are optional (NULL = any).
+-- The cursor holds the last number itself; lower() turns it into the key.
+-- $1 type, $2 status, $3 base_unit, $4 material_group; $5 search text in lower case: a
+-- number prefix, or words that must each be in the description ($6, as ILIKE patterns)
+-- or similar to one of its words ($7, for typos); $8 plant_id; $9/$10 the sort value and
+-- id of the last row of the previous page; $11 limit.
+SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
+    m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
+    m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+FROM inventory.materials m
+WHERE m.organization_id = app.current_org()
+  AND ($1::text IS NULL OR m.type = $1)
+  AND ($2::text IS NULL OR m.status = $2)
+  AND ($3::text IS NULL OR m.base_unit = $3)
+  AND ($4::text IS NULL OR m.material_group = $4)
+  AND ($5::text IS NULL
+       OR starts_with(m.number_key, $5)
+       OR NOT EXISTS (
+           SELECT 1 FROM unnest($6::text[], $7::text[]) AS w(pattern, word)
+           WHERE m.description NOT ILIKE w.pattern AND NOT w.word <<% m.description))
+  AND ($8::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM inventory.material_plants p
+       WHERE p.organization_id = m.organization_id AND p.material_id = m.id AND p.plant_id = $8))
+  AND ($9::text IS NULL OR (m.number_key, m.id) > (lower($9::text), $10::uuid))
+ORDER BY m.number_key, m.id
+LIMIT $11;
+
+-- name: materials_by_number_desc
+-- One page of materials, descending number, id breaking ties; filters are optional (NULL = any).
+-- The cursor holds the last number itself; lower() turns it into the key.
+-- $1 type, $2 status, $3 base_unit, $4 material_group; $5 search text in lower case: a
+-- number prefix, or words that must each be in the description ($6, as ILIKE patterns)
+-- or similar to one of its words ($7, for typos); $8 plant_id; $9/$10 the sort value and
+-- id of the last row of the previous page; $11 limit.
+SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
+    m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
+    m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+FROM inventory.materials m
+WHERE m.organization_id = app.current_org()
+  AND ($1::text IS NULL OR m.type = $1)
+  AND ($2::text IS NULL OR m.status = $2)
+  AND ($3::text IS NULL OR m.base_unit = $3)
+  AND ($4::text IS NULL OR m.material_group = $4)
+  AND ($5::text IS NULL
+       OR starts_with(m.number_key, $5)
+       OR NOT EXISTS (
+           SELECT 1 FROM unnest($6::text[], $7::text[]) AS w(pattern, word)
+           WHERE m.description NOT ILIKE w.pattern AND NOT w.word <<% m.description))
+  AND ($8::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM inventory.material_plants p
+       WHERE p.organization_id = m.organization_id AND p.material_id = m.id AND p.plant_id = $8))
+  AND ($9::text IS NULL OR (m.number_key, m.id) < (lower($9::text), $10::uuid))
+ORDER BY m.number_key DESC, m.id DESC
+LIMIT $11;
+
+-- name: materials_by_created_at
+-- One page of materials, oldest first, id breaking ties; filters are optional (NULL = any).
+-- $1 type, $2 status, $3 base_unit, $4 material_group; $5 search text in lower case: a
+-- number prefix, or words that must each be in the description ($6, as ILIKE patterns)
+-- or similar to one of its words ($7, for typos); $8 plant_id; $9/$10 the sort value and
+-- id of the last row of the previous page; $11 limit.
+SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
+    m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
+    m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+FROM inventory.materials m
+WHERE m.organization_id = app.current_org()
+  AND ($1::text IS NULL OR m.type = $1)
+  AND ($2::text IS NULL OR m.status = $2)
+  AND ($3::text IS NULL OR m.base_unit = $3)
+  AND ($4::text IS NULL OR m.material_group = $4)
+  AND ($5::text IS NULL
+       OR starts_with(m.number_key, $5)
+       OR NOT EXISTS (
+           SELECT 1 FROM unnest($6::text[], $7::text[]) AS w(pattern, word)
+           WHERE m.description NOT ILIKE w.pattern AND NOT w.word <<% m.description))
+  AND ($8::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM inventory.material_plants p
+       WHERE p.organization_id = m.organization_id AND p.material_id = m.id AND p.plant_id = $8))
+  AND ($9::timestamptz IS NULL OR (m.created_at, m.id) > ($9::timestamptz, $10::uuid))
+ORDER BY m.created_at, m.id
+LIMIT $11;
+
+-- name: materials_by_created_at_desc
+-- One page of materials, newest first, id breaking ties; filters are optional (NULL = any).
+-- $1 type, $2 status, $3 base_unit, $4 material_group; $5 search text in lower case: a
+-- number prefix, or words that must each be in the description ($6, as ILIKE patterns)
+-- or similar to one of its words ($7, for typos); $8 plant_id; $9/$10 the sort value and
+-- id of the last row of the previous page; $11 limit.
+SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
+    m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
+    m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+FROM inventory.materials m
+WHERE m.organization_id = app.current_org()
+  AND ($1::text IS NULL OR m.type = $1)
+  AND ($2::text IS NULL OR m.status = $2)
+  AND ($3::text IS NULL OR m.base_unit = $3)
+  AND ($4::text IS NULL OR m.material_group = $4)
+  AND ($5::text IS NULL
+       OR starts_with(m.number_key, $5)
+       OR NOT EXISTS (
+           SELECT 1 FROM unnest($6::text[], $7::text[]) AS w(pattern, word)
+           WHERE m.description NOT ILIKE w.pattern AND NOT w.word <<% m.description))
+  AND ($8::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM inventory.material_plants p
+       WHERE p.organization_id = m.organization_id AND p.material_id = m.id AND p.plant_id = $8))
+  AND ($9::timestamptz IS NULL OR (m.created_at, m.id) < ($9::timestamptz, $10::uuid))
+ORDER BY m.created_at DESC, m.id DESC
+LIMIT $11;
+
+-- name: materials_by_updated_at
+-- One page of materials, least recently changed first, id breaking ties; filters are optional (NULL = any).
+-- $1 type, $2 status, $3 base_unit, $4 material_group; $5 search text in lower case: a
+-- number prefix, or words that must each be in the description ($6, as ILIKE patterns)
+-- or similar to one of its words ($7, for typos); $8 plant_id; $9/$10 the sort value and
+-- id of the last row of the previous page; $11 limit.
+SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
+    m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
+    m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+FROM inventory.materials m
+WHERE m.organization_id = app.current_org()
+  AND ($1::text IS NULL OR m.type = $1)
+  AND ($2::text IS NULL OR m.status = $2)
+  AND ($3::text IS NULL OR m.base_unit = $3)
+  AND ($4::text IS NULL OR m.material_group = $4)
+  AND ($5::text IS NULL
+       OR starts_with(m.number_key, $5)
+       OR NOT EXISTS (
+           SELECT 1 FROM unnest($6::text[], $7::text[]) AS w(pattern, word)
+           WHERE m.description NOT ILIKE w.pattern AND NOT w.word <<% m.description))
+  AND ($8::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM inventory.material_plants p
+       WHERE p.organization_id = m.organization_id AND p.material_id = m.id AND p.plant_id = $8))
+  AND ($9::timestamptz IS NULL OR (m.updated_at, m.id) > ($9::timestamptz, $10::uuid))
+ORDER BY m.updated_at, m.id
+LIMIT $11;
+
+-- name: materials_by_updated_at_desc
+-- One page of materials, most recently changed first, id breaking ties; filters are optional (NULL = any).
+-- $1 type, $2 status, $3 base_unit, $4 material_group; $5 search text in lower case: a
+-- number prefix, or words that must each be in the description ($6, as ILIKE patterns)
+-- or similar to one of its words ($7, for typos); $8 plant_id; $9/$10 the sort value and
+-- id of the last row of the previous page; $11 limit.
+SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
+    m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
+    m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+FROM inventory.materials m
+WHERE m.organization_id = app.current_org()
+  AND ($1::text IS NULL OR m.type = $1)
+  AND ($2::text IS NULL OR m.status = $2)
+  AND ($3::text IS NULL OR m.base_unit = $3)
+  AND ($4::text IS NULL OR m.material_group = $4)
+  AND ($5::text IS NULL
+       OR starts_with(m.number_key, $5)
+       OR NOT EXISTS (
+           SELECT 1 FROM unnest($6::text[], $7::text[]) AS w(pattern, word)
+           WHERE m.description NOT ILIKE w.pattern AND NOT w.word <<% m.description))
+  AND ($8::uuid IS NULL OR EXISTS (
+       SELECT 1 FROM inventory.material_plants p
+       WHERE p.organization_id = m.organization_id AND p.material_id = m.id AND p.plant_id = $8))
+  AND ($9::timestamptz IS NULL OR (m.updated_at, m.id) < ($9::timestamptz, $10::uuid))
+ORDER BY m.updated_at DESC, m.id DESC
+LIMIT $11;
+
+-- ---------------------------------------------------------------- alternative units
+
+-- name: material_units_of
+-- The alternative units of material $1, in unit order.
+SELECT unit, numerator, denominator, updated_at, updated_by
+FROM inventory.material_units
+WHERE organization_id = app.current_org() AND material_id = $1
+ORDER BY unit;
+
+-- name: material_unit_get
+-- Alternative unit $2 of material $1.
+SELECT unit, numerator, denominator, updated_at, updated_by
+FROM inventory.material_units
+WHERE organization_id = app.current_org() AND material_id = $1 AND unit = $2;
+
+-- name: material_unit_upsert
+-- Set alternative unit $2 of material $1 to $3/$4 base units.
+INSERT INTO inventory.material_units (organization_id, material_id, unit, numerator, denominator)
+VALUES (app.current_org(), $1, $2, $3, $4)
+ON CONFLICT (organization_id, material_id, unit) DO UPDATE
+SET numerator = excluded.numerator, denominator = excluded.denominator,
+    updated_at = now(), updated_by = app.current_user_id()
+RETURNING unit, numerator, denominator, updated_at, updated_by;
+
+-- name: material_unit_delete
+-- Remove alternative unit $2 of material $1; returns what was removed.
+DELETE FROM inventory.material_units
+WHERE organization_id = app.current_org() AND material_id = $1 AND unit = $2
+RETURNING unit, numerator, denominator, updated_at, updated_by;
+
+-- ---------------------------------------------------------------- plant data
+
+-- name: material_plants_of
+-- The plant data of material $1 in the plants the caller may see, by plant.
+SELECT material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
+    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
+    updated_by
+FROM inventory.material_plants
+WHERE organization_id = app.current_org() AND material_id = $1
+ORDER BY plant_id;
+
+-- name: material_plant_get
+-- Plant $2 data of material $1.
+SELECT material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
+    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
+    updated_by
+FROM inventory.material_plants
+WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2;
+
+-- name: material_plant_lock
+-- Plant $2 data of material $1, locked until the transaction ends.
+SELECT material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
+    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
+    updated_by
+FROM inventory.material_plants
+WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2
+FOR UPDATE;
+
+-- name: material_plant_insert
+-- New plant $2 data for material $1: $3 procurement_type, $4 reorder_point,
+-- $5 safety_stock, $6 lot_size, $7 lead_time_days, $8 default_storage_location.
+-- No row when it already exists.
+INSERT INTO inventory.material_plants (organization_id, material_id, plant_id,
+    procurement_type, reorder_point, safety_stock, lot_size, lead_time_days,
+    default_storage_location)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (organization_id, material_id, plant_id) DO NOTHING
+RETURNING material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
+    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
+    updated_by;
+
+-- name: material_plant_update
+-- Replace plant $2 data of material $1 and bump its version; parameters as the insert.
+UPDATE inventory.material_plants
+SET procurement_type = $3, reorder_point = $4, safety_stock = $5, lot_size = $6,
+    lead_time_days = $7, default_storage_location = $8,
+    version = version + 1, updated_at = now(), updated_by = app.current_user_id()
+WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2
+RETURNING material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
+    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
+    updated_by;
+
+-- name: material_plant_delete
+-- Remove plant $2 data of material $1.
+DELETE FROM inventory.material_plants
+WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2;
+
+-- ---------------------------------------------------------------- audit log
+
+-- name: audit_insert
+-- Record a change by the transaction's user: $1 entity, $2 entity_id, $3 material_id,
+-- $4 plant_id, $5 action, $6 changes (JSON text: the same on any connection, whatever
+-- jsonb codec it has), $7 request_id.
+INSERT INTO inventory.audit_log (organization_id, actor, entity, entity_id, material_id,
+    plant_id, action, changes, request_id)
+VALUES (app.current_org(), app.current_user_id(), $1, $2, $3, $4, $5, $6::text::jsonb, $7);
+
+-- name: material_history_page
+-- Changes to material $1 and its parts, newest first, before ($2 occurred_at, $3 id) when
+-- given, at most $4.
+SELECT id, occurred_at, actor, entity, entity_id, plant_id, action, changes::text AS changes,
+    request_id
+FROM inventory.audit_log
+WHERE organization_id = app.current_org() AND material_id = $1
+  AND ($2::timestamptz IS NULL OR (occurred_at, id) < ($2::timestamptz, $3::uuid))
+ORDER BY occurred_at DESC, id DESC
+LIMIT $4;
+
+-- ---------------------------------------------------------------- idempotency keys
+
+-- name: idempotency_claim
+-- Claim key $1 for a request with fingerprint $2. No row when the key exists; when another
+-- transaction holds it uncommitted, this waits for that transaction to end.
+INSERT INTO inventory.idempotency_keys (organization_id, key, request_fingerprint)
+VALUES (app.current_org(), $1, $2)
+ON CONFLICT (organization_id, key) DO NOTHING
+RETURNING key;
+
+-- name: idempotency_get
+-- What key $1 was first used for and the response it got (the body as JSON text).
+SELECT request_fingerprint, response_status, response_body::text AS response_body
+FROM inventory.idempotency_keys
+WHERE organization_id = app.current_org() AND key = $1;
+
+-- name: idempotency_complete
+-- Store the response ($2 status, $3 body as JSON text) of the request that claimed key $1.
+UPDATE inventory.idempotency_keys
+SET response_status = $2, response_body = $3::text::jsonb
+WHERE organization_id = app.current_org() AND key = $1;

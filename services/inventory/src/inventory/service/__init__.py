@@ -1,0 +1,1 @@
+"""Use cases of the inventory service: each opens and owns its transaction."""

@@ -1,0 +1,146 @@
+"""Fixtures for the inventory service: the app on the runtime role, tokens, units.
+
+Every test gets a fresh organization (``org_id``), so what other tests wrote is invisible
+to it through RLS, exactly as another customer's data would be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from litestar.testing import AsyncTestClient
+
+from inventory.app import create_app
+from inventory.demo import seed_units
+from inventory.settings import Settings
+from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+
+Headers = Callable[..., dict[str, str]]
+MakeMaterial = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def inventory_settings(role_dsn: Callable[[str], str]) -> Settings:
+    return Settings(
+        database_url=role_dsn("inventory"),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        # Never fetched: the tests' verifier holds the keys.
+        jwks_url="http://127.0.0.1:9/auth/jwks.json",
+        pool_max=12,
+    )
+
+
+@pytest.fixture
+async def client(
+    inventory_settings: Settings, minter: TokenMinter
+) -> AsyncIterator[AsyncTestClient[Any]]:
+    app = create_app(inventory_settings, verifier=minter.verifier())
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def http(
+    inventory_settings: Settings, minter: TokenMinter
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app served by uvicorn on a loopback port, in the test's event loop.
+
+    The test client runs each request to completion before the next one starts; races
+    need requests that are really in flight at the same time.
+    """
+    app = create_app(inventory_settings, verifier=minter.verifier())
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, access_log=False)
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        if serving.done():
+            serving.result()  # start-up failed: raise why
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await serving
+
+
+@pytest.fixture
+def plants() -> list[UUID]:
+    """The two plants of the test's organization; tokens name both unless told otherwise."""
+    return [uuid.uuid4(), uuid.uuid4()]
+
+
+@pytest.fixture
+def auth(minter: TokenMinter, org_id: UUID, plants: list[UUID]) -> Headers:
+    def headers(
+        extra: dict[str, str] | None = None,
+        *,
+        organization_id: UUID | None = None,
+        plant_ids: list[UUID] | None = None,
+        subject: str = "user:alice",
+    ) -> dict[str, str]:
+        token = minter.mint(
+            organization_id or org_id,
+            plants=plants if plant_ids is None else plant_ids,
+            subject=subject,
+        )
+        return {"Authorization": f"Bearer {token}", **(extra or {})}
+
+    return headers
+
+
+@pytest.fixture
+async def units(owner_conn: asyncpg.Connection, org_id: UUID) -> None:
+    """The standard units of measure in the test's organization."""
+    await seed_units(owner_conn, org_id)
+
+
+@pytest.fixture
+async def admin_conn(admin_dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A superuser connection: sees every organization, to count what was really written."""
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def count_rows(admin_conn: asyncpg.Connection, org_id: UUID) -> Callable[[str], Awaitable[int]]:
+    async def count(table: str) -> int:
+        value = await admin_conn.fetchval(
+            f"SELECT count(*) FROM inventory.{table} WHERE organization_id = $1", org_id
+        )
+        return int(value)
+
+    return count
+
+
+@pytest.fixture
+def make_material(client: AsyncTestClient[Any], auth: Headers, units: None) -> MakeMaterial:
+    counter = iter(range(1, 1_000_000))
+
+    async def make(**fields: Any) -> dict[str, Any]:
+        body = {
+            "number": f"T-{next(counter):05d}",
+            "description": "Deep groove ball bearing 6204-2RS",
+            "type": "raw",
+            "base_unit": "PC",
+            **fields,
+        }
+        response = await client.post("/api/inventory/materials", json=body, headers=auth())
+        assert response.status_code == 201, response.text
+        material: dict[str, Any] = response.json()
+        return material
+
+    return make
