@@ -102,25 +102,31 @@ def verify_token(token: str, keys: KeySet, *, issuer: str, audience: str) -> Pri
 class JwksVerifier:
     """Verifies tokens with keys fetched from the gateway's JWKS, refetched on a new ``kid``.
 
-    A refetch happens at most every ``min_refresh`` seconds so a flood of tokens with
-    made-up key ids cannot turn into a flood of requests to the gateway.
+    A token signed by a key this process has not seen yet (the gateway just rotated, or
+    started with a fresh key) triggers a refetch. Refetches are spaced ``min_refresh``
+    seconds apart so a flood of tokens with made-up key ids cannot become a flood of
+    requests to the gateway; a token arriving inside that window waits for the next
+    allowed fetch instead of being refused.
     """
 
     def __init__(
-        self, jwks_url: str, *, issuer: str, audience: str, min_refresh: float = 5.0
+        self, jwks_url: str, *, issuer: str, audience: str, min_refresh: float = 1.0
     ) -> None:
         self._url = jwks_url
         self._issuer = issuer
         self._audience = audience
         self._min_refresh = min_refresh
         self._keys = KeySet()
-        self._fetched_at = 0.0
+        self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
 
-    async def _refresh(self) -> None:
+    async def _refresh_for(self, kid: str) -> None:
         async with self._lock:
-            if time.monotonic() - self._fetched_at < self._min_refresh and len(self._keys):
-                return
+            if self._keys.get(kid) is not None:
+                return  # another request fetched it while we waited for the lock
+            wait = self._fetched_at + self._min_refresh - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
             async with httpx.AsyncClient(timeout=5.0) as client:
                 response = await client.get(self._url)
                 response.raise_for_status()
@@ -134,7 +140,7 @@ class JwksVerifier:
             raise InvalidToken(f"malformed token: {exc}") from exc
         if isinstance(kid, str) and self._keys.get(kid) is None:
             try:
-                await self._refresh()
+                await self._refresh_for(kid)
             except (httpx.HTTPError, msgspec.DecodeError) as exc:
                 raise InvalidToken(f"signing keys unavailable: {exc}") from exc
         return verify_token(token, self._keys, issuer=self._issuer, audience=self._audience)
