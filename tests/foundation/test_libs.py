@@ -64,3 +64,12 @@ def test_validation_locations_become_json_pointers() -> None:
     assert _pointer("$.number") == "/number"
     assert _pointer("$.lines[0].qty") == "/lines/0/qty"
     assert _pointer("a/b") == "/a~1b"
+
+
+def test_uuid7_ids_strictly_increase_even_within_one_millisecond() -> None:
+    from unison_bus import uuid7
+
+    ids = [uuid7() for _ in range(10_000)]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    assert all(i.version == 7 for i in ids[:10])

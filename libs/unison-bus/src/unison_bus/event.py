@@ -11,15 +11,28 @@ from uuid import UUID
 import msgspec
 
 
+_last = [0, 0]  # millisecond and 12-bit counter of the last id made in this process
+
+
 def uuid7() -> UUID:
-    """A time-ordered UUID (RFC 9562 version 7): ids sort by creation time."""
+    """A time-ordered UUID (RFC 9562 version 7), strictly increasing within a process.
+
+    Ids made in the same millisecond count up in the 12 ``rand_a`` bits (the RFC's
+    "fixed-length dedicated counter" method), so ordering by id is ordering by creation.
+    """
     millis = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
+    if millis <= _last[0]:
+        millis, counter = _last[0], _last[1] + 1
+        if counter > 0xFFF:  # 4096 ids in one millisecond: borrow the next millisecond
+            millis, counter = millis + 1, 0
+    else:
+        counter = int.from_bytes(os.urandom(2), "big") & 0x7FF  # leave room to count up
+    _last[0], _last[1] = millis, counter
     value = (millis & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76
-    value |= ((rand >> 62) & 0xFFF) << 64
+    value |= counter << 64
     value |= 0b10 << 62
-    value |= rand & ((1 << 62) - 1)
+    value |= int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
     return UUID(int=value)
 
 
