@@ -51,6 +51,13 @@ class _Item:
     started: float
 
 
+def _topic_of(headers: str | None) -> str:
+    try:
+        return msgspec.json.decode(headers or "{}", type=_Headers).topic
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return "?"
+
+
 class _Headers(msgspec.Struct):
     topic: str
     event_id: str = ""
@@ -94,7 +101,12 @@ class Consumer(QueueLoop):
                 items.append(self._decode(row))
             except Exception as exc:
                 await self._failed(
-                    row["msg_id"], row["read_ct"], "?", row["body"], row["headers"], exc
+                    row["msg_id"],
+                    row["read_ct"],
+                    _topic_of(row["headers"]),
+                    row["body"],
+                    row["headers"],
+                    exc,
                 )
         if not items:
             return
@@ -121,10 +133,10 @@ class Consumer(QueueLoop):
 
     def _decode(self, row: asyncpg.Record) -> _Item:
         headers = msgspec.json.decode(row["headers"] or "{}", type=_Headers)
-        event = self._types.decode(headers.topic, row["body"])
         handler = self._handlers.get(headers.topic)
         if handler is None:
             raise LookupError(f"no handler for topic {headers.topic!r}")
+        event = self._types.decode(headers.topic, row["body"])
         return _Item(
             row["msg_id"],
             row["read_ct"],

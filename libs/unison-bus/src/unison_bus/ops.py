@@ -7,19 +7,24 @@ organization's. Schedules are the service's pg_cron jobs with their recent runs.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Response, delete, get, post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 
 from unison_auth import Principal
 from unison_pg import Database, Tenant
 from unison_web import NotFound
 from unison_web.auth import require_role
 from unison_web.paging import Page, check_limit, decode_cursor, encode_cursor
+
+
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Cursor = Annotated[str | None, QueryParameter()]
 
 
 class DeadLetter(msgspec.Struct):
@@ -108,7 +113,7 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
 
     @get(f"{base}/admin/dead-letters", tags=["ops"])
     async def list_dead_letters(
-        principal: Principal, limit: int = 50, cursor: str | None = None
+        principal: NamedDependency[Principal], limit: Limit = 50, cursor: Cursor = None
     ) -> Page[DeadLetter]:
         require_role(principal, "admin")
         check_limit(limit)
@@ -125,7 +130,7 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
         more = len(rows) > limit
         return Page(items, encode_cursor([items[-1].id]) if more else None)
 
-    async def _replay(principal: Principal, msg_id: int | None) -> int:
+    async def _replay(principal: NamedDependency[Principal], msg_id: int | None) -> int:
         where = f"{mine} AND msg_id = $2" if msg_id is not None else mine
         args: list[Any] = [str(principal.organization_id)]
         if msg_id is not None:
@@ -149,19 +154,19 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
         return len(rows)
 
     @post(f"{base}/admin/dead-letters/{{msg_id:int}}/replay", tags=["ops"], status_code=200)
-    async def replay_one(principal: Principal, msg_id: int) -> Replayed:
+    async def replay_one(principal: NamedDependency[Principal], msg_id: FromPath[int]) -> Replayed:
         require_role(principal, "admin")
         if await _replay(principal, msg_id) == 0:
             raise NotFound(f"no dead letter {msg_id}")
         return Replayed(1)
 
     @post(f"{base}/admin/dead-letters/replay", tags=["ops"], status_code=200)
-    async def replay_all(principal: Principal) -> Replayed:
+    async def replay_all(principal: NamedDependency[Principal]) -> Replayed:
         require_role(principal, "admin")
         return Replayed(await _replay(principal, None))
 
     @delete(f"{base}/admin/dead-letters", tags=["ops"], status_code=200)
-    async def purge(principal: Principal) -> Purged:
+    async def purge(principal: NamedDependency[Principal]) -> Purged:
         require_role(principal, "admin")
         async with database.transaction(None) as conn:
             status = await conn.execute(
@@ -171,7 +176,7 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
 
     @get(f"{base}/admin/schedules", tags=["ops"])
     async def schedules(
-        principal: Principal, runs: int = Parameter(default=5, ge=1, le=50)
+        principal: NamedDependency[Principal], runs: Annotated[int, QueryParameter(ge=1, le=50)] = 5
     ) -> list[Schedule]:
         require_role(principal, "admin")
         async with database.connection() as conn:
@@ -201,7 +206,9 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
 
 def _job_routes(base: str, database: Database) -> list[HTTPRouteHandler]:
     @get(f"{base}/jobs", tags=["jobs"])
-    async def list_jobs(tenant: Tenant, limit: int = 50, cursor: str | None = None) -> Page[Job]:
+    async def list_jobs(
+        tenant: NamedDependency[Tenant], limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[Job]:
         check_limit(limit)
         async with database.transaction(tenant, readonly=True) as conn:
             if cursor:
@@ -228,7 +235,7 @@ def _job_routes(base: str, database: Database) -> list[HTTPRouteHandler]:
         return Page(items, next_cursor)
 
     @get(f"{base}/jobs/{{job_id:uuid}}", tags=["jobs"])
-    async def get_job(tenant: Tenant, job_id: UUID) -> Job:
+    async def get_job(tenant: NamedDependency[Tenant], job_id: FromPath[UUID]) -> Job:
         async with database.transaction(tenant, readonly=True) as conn:
             row = await conn.fetchrow(f"SELECT {_JOB_COLUMNS} FROM bus.jobs WHERE id = $1", job_id)
         if row is None:
@@ -236,7 +243,7 @@ def _job_routes(base: str, database: Database) -> list[HTTPRouteHandler]:
         return Job(**dict(row))
 
     @delete(f"{base}/jobs/{{job_id:uuid}}", tags=["jobs"], status_code=202)
-    async def cancel_job(tenant: Tenant, job_id: UUID) -> Response[Job]:
+    async def cancel_job(tenant: NamedDependency[Tenant], job_id: FromPath[UUID]) -> Response[Job]:
         async with database.transaction(tenant) as conn:
             row = await conn.fetchrow(
                 "UPDATE bus.jobs SET cancel_requested = true,"
