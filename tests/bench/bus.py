@@ -24,7 +24,7 @@ QUEUE = "bench_events"
 ORG = uuid7()
 
 
-class BenchSent(Event):
+class BenchSent(Event, frozen=True, kw_only=True):
     topic: ClassVar[str] = "bench.load.sent"
     seq: int
     sent_at: float

@@ -15,7 +15,7 @@ from unison_bus import Consumer, ConsumerSettings, Event, EventTypes, publish
 from unison_pg import Tenant
 
 
-def thing_event(scratch: Scratch) -> type[Event]:
+def thing_event(scratch: Scratch) -> Any:
     return msgspec.defstruct(
         "ThingHappened",
         [("thing_id", uuid.UUID), ("note", str)],

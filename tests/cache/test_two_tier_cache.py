@@ -58,13 +58,13 @@ async def test_another_process_sees_a_write_after_the_invalidation_arrives(
     await writer.set(org_id, "stock:M-1", b"7", ttl=60)
 
     async def fresh() -> bool:
-        return await reader.get(org_id, "stock:M-1") == b"7"
+        return bool(await reader.get(org_id, "stock:M-1") == b"7")
 
     await _eventually(fresh)
     await writer.delete(org_id, "stock:M-1")
 
     async def gone() -> bool:
-        return await reader.get(org_id, "stock:M-1") is None
+        return bool(await reader.get(org_id, "stock:M-1") is None)
 
     await _eventually(gone)
 

@@ -25,15 +25,24 @@ def _org(token: str) -> str:
 async def _send_unhandled(owner_dsn: str, organization_id: str) -> str:
     """An event no inventory handler knows: the worker fails it until it is dead-lettered."""
     event_id = str(uuid.uuid4())
-    event = {"v": 1, "id": event_id, "organization_id": organization_id,
-             "occurred_at": "2026-11-25T10:00:00Z"}
-    headers = {"topic": "inventory.test.unhandled", "event_id": event_id,
-               "organization_id": organization_id}
+    event = {
+        "v": 1,
+        "id": event_id,
+        "organization_id": organization_id,
+        "occurred_at": "2026-11-25T10:00:00Z",
+    }
+    headers = {
+        "topic": "inventory.test.unhandled",
+        "event_id": event_id,
+        "organization_id": organization_id,
+    }
     conn = await asyncpg.connect(owner_dsn)
     try:
-        await conn.execute("SELECT pgmq.send('inventory_events', $1::jsonb, $2::jsonb)",
-                           msgspec.json.encode(event).decode(),
-                           msgspec.json.encode(headers).decode())
+        await conn.execute(
+            "SELECT pgmq.send('inventory_events', $1::jsonb, $2::jsonb)",
+            msgspec.json.encode(event).decode(),
+            msgspec.json.encode(headers).decode(),
+        )
     finally:
         await conn.close()
     return event_id
@@ -76,8 +85,9 @@ async def test_dead_letters_are_listed_replayed_and_purged_per_organization(
 async def test_schedules_show_the_services_cron_jobs_and_their_runs(
     http: httpx.AsyncClient, tokens: dict[str, str]
 ) -> None:
-    response = await http.get("/api/inventory/admin/schedules",
-                              headers=bearer(tokens["admin@acme.test"]))
+    response = await http.get(
+        "/api/inventory/admin/schedules", headers=bearer(tokens["admin@acme.test"])
+    )
     assert response.status_code == 200, response.text
     names = {s["name"] for s in response.json()}
     assert {"inventory-idempotency-cleanup", "cache-cleanup"} <= names
@@ -86,8 +96,9 @@ async def test_schedules_show_the_services_cron_jobs_and_their_runs(
 async def test_jobs_are_private_to_the_organization(
     http: httpx.AsyncClient, tokens: dict[str, str]
 ) -> None:
-    missing = await http.get(f"/api/inventory/jobs/{uuid.uuid4()}",
-                             headers=bearer(tokens["admin@acme.test"]))
+    missing = await http.get(
+        f"/api/inventory/jobs/{uuid.uuid4()}", headers=bearer(tokens["admin@acme.test"])
+    )
     assert missing.status_code == 404
     listed = await http.get("/api/inventory/jobs", headers=bearer(tokens["admin@globex.test"]))
     assert listed.status_code == 200 and "items" in listed.json()

@@ -14,11 +14,10 @@ import asyncpg
 import msgspec
 import pytest
 from argon2 import PasswordHasher
+from litestar import Litestar
+
 from gateway.app import Gateway, create_gateway
 from gateway.settings import Settings
-from litestar import Litestar
-from unison_stack.stack import Stack
-
 from tests.gateway.support import (
     PASSWORD,
     EchoService,
@@ -28,6 +27,7 @@ from tests.gateway.support import (
     free_port,
     serving,
 )
+from unison_stack.stack import Stack
 
 # Cheap argon2 for tests: the gateway hashes with its settings, these verify any cost.
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}

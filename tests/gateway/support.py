@@ -16,6 +16,7 @@ import asyncpg
 import httpx
 import msgspec
 import uvicorn
+
 from gateway.provisioning import ClientSpec, OrganizationSpec, PlantSpec, UserSpec, provision
 
 PASSWORD = "correct horse battery staple"

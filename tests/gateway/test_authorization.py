@@ -10,10 +10,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+
 from gateway.app import Gateway
 from gateway.authz.rules import action_of, object_matches
 from gateway.settings import Settings
-
 from tests.gateway.support import PASSWORD, Org, bearer, client_for
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from gateway.demo import DemoOrg, demo_id, seed_demo
-from unison_pg import Queries
 
 import gateway
+from gateway.demo import DemoOrg, demo_id, seed_demo
+from unison_pg import Queries
 
 
 async def _row_versions(conn: asyncpg.Connection, org: DemoOrg) -> list[tuple[str, str]]:

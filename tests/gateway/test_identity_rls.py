@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from gateway.system_tables import SYSTEM_TABLES
 
+from gateway.system_tables import SYSTEM_TABLES
 from tests.gateway.support import Org
 
 

@@ -16,8 +16,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from gateway.app import Gateway
 
+from gateway.app import Gateway
 from tests.gateway.support import Org, bearer
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import jwt
 import msgspec
-from gateway.app import Gateway
-from unison_auth import KeySet, verify_token
 
+from gateway.app import Gateway
 from tests.gateway.support import PASSWORD, Org, client_for
+from unison_auth import KeySet, verify_token
 
 
 async def _verify(client: httpx.AsyncClient, gw: Gateway, token: str) -> Any:

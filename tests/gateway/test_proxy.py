@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from gateway.proxy.headers import upstream_request_headers
-from gateway.settings import Settings
 from litestar import Litestar
 
+from gateway.proxy.headers import upstream_request_headers
+from gateway.settings import Settings
 from tests.gateway.support import (
     PASSWORD,
     EchoService,

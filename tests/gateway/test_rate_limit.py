@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gateway.settings import Settings
 from litestar import Litestar
 
+from gateway.settings import Settings
 from tests.gateway.support import PASSWORD, Org, client_for, random_address
 
 

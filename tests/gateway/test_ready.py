@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import msgspec
-from gateway.settings import Settings
 
+from gateway.settings import Settings
 from tests.gateway.support import client_for, free_port
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gateway.settings import load_settings
 from unison_config import SettingsError
 

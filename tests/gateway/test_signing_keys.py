@@ -11,13 +11,13 @@ from typing import Any
 import asyncpg
 import httpx
 import jwt
+
 from gateway.app import Gateway
 from gateway.settings import Settings
 from gateway.tokens.keys import ensure_signing_key, rotate_signing_key
+from tests.gateway.support import PASSWORD, Org, bearer, client_for
 from unison_auth import KeySet, verify_token
 from unison_pg import Database
-
-from tests.gateway.support import PASSWORD, Org, bearer, client_for
 
 
 def _kid(token: str) -> str:

@@ -25,7 +25,7 @@ from unison_web.health import Readiness
 QUEUE = "restart_events"
 
 
-class CountedEvent(Event):
+class CountedEvent(Event, frozen=True, kw_only=True):
     topic: ClassVar[str] = "restarttest.thing.counted"
     seq: int
 

@@ -7,12 +7,12 @@ import asyncio
 import sys
 
 import structlog
-from unison_config import SettingsError
-from unison_log import configure
-from unison_pg import Database
 
 from gateway.settings import Settings, load_settings
 from gateway.tokens.keys import rotate_signing_key
+from unison_config import SettingsError
+from unison_log import configure
+from unison_pg import Database
 
 
 async def rotate_keys(settings: Settings) -> None:
@@ -42,9 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rotate-keys":
         asyncio.run(rotate_keys(settings))
         return 0
-    from unison_web import serve
-
     from gateway.app import create_gateway
+    from unison_web import serve
 
     structlog.get_logger("gateway").info(
         "gateway_starting", host=settings.http_host, port=settings.http_port

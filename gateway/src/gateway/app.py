@@ -7,10 +7,6 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
-from unison_bus.live import CHANNEL as LIVE_CHANNEL
-from unison_pg import Database
-from unison_web import ServiceApp, create_app
-from unison_web.health import ReadinessCheck
 
 from gateway.admin.routes import admin_router
 from gateway.admin.service import AdminService
@@ -29,6 +25,10 @@ from gateway.tokens.issuer import AccessTokenIssuer, GatewayVerifier
 from gateway.tokens.keys import KeyRing
 from gateway.tokens.ratelimit import LoginLimiter
 from gateway.tokens.routes import auth_router
+from unison_bus.live import CHANNEL as LIVE_CHANNEL
+from unison_pg import Database
+from unison_web import ServiceApp, create_app
+from unison_web.health import ReadinessCheck
 
 POLICY_CHANNEL = "identity_policy_changed"
 KEYS_CHANNEL = "identity_keys_changed"
@@ -67,8 +67,11 @@ def build_gateway(settings: Settings) -> Gateway:
 
     listener = ChangeListener(
         settings.database_url,
-        {POLICY_CHANNEL: enforcers.on_notify, KEYS_CHANNEL: keyring.mark_stale,
-         LIVE_CHANNEL: live.on_notify},
+        {
+            POLICY_CHANNEL: enforcers.on_notify,
+            KEYS_CHANNEL: keyring.mark_stale,
+            LIVE_CHANNEL: live.on_notify,
+        },
         on_connect=reconnected,
     )
     return Gateway(

@@ -12,9 +12,9 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from unison_pg import Queries
 
 from gateway.authz.rules import DEFAULT_POLICIES, ROLES
+from unison_pg import Queries
 
 Q = Queries.load(Path(__file__).with_name("provisioning.sql"))
 

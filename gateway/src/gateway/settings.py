@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import msgspec
+
 from unison_config import SettingsError, load
 
 # The embedded default layout (./dev up): services on 8101.., their workers on 8201..

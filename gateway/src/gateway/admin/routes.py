@@ -8,10 +8,10 @@ from uuid import UUID
 from litestar import Router, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from unison_pg import Tenant
 
 from gateway.admin.models import Policy, Role, RoleAssignment, RotatedKey, User
 from gateway.admin.service import AdminService
+from unison_pg import Tenant
 
 Admin = NamedDependency[AdminService]
 Scope = NamedDependency[Tenant]

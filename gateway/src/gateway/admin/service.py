@@ -10,12 +10,12 @@ from pathlib import Path
 from uuid import UUID
 
 import msgspec
-from unison_pg import Database, Queries, Tenant
-from unison_web import Conflict, Invalid, NotFound
 
 from gateway.admin.models import Policy, Role, RoleAssignment, RotatedKey, User
 from gateway.authz.rules import ROLE_NAME, action_problem, object_problem
 from gateway.tokens.keys import rotate_signing_key
+from unison_pg import Database, Queries, Tenant
+from unison_web import Conflict, Invalid, NotFound
 
 Q = Queries.load(Path(__file__).with_name("queries.sql"))
 

@@ -20,9 +20,9 @@ from uuid import UUID
 import casbin
 import structlog
 from casbin.persist import Adapter
-from unison_pg import Database, Queries, Tenant
 
 from gateway.authz.rules import action_matches, object_matches
+from unison_pg import Database, Queries, Tenant
 
 log = structlog.get_logger("gateway.authz")
 

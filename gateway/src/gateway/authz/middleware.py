@@ -13,13 +13,13 @@ from urllib.parse import parse_qsl
 import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
-from unison_auth import InvalidToken, Principal
-from unison_pg import DatabaseUnavailable
-from unison_web.auth import TokenVerifier, bearer_token
 
 from gateway.authz.enforcers import Enforcers
 from gateway.authz.rules import action_of
 from gateway.problems import original_path, send_problem
+from unison_auth import InvalidToken, Principal
+from unison_pg import DatabaseUnavailable
+from unison_web.auth import TokenVerifier, bearer_token
 
 log = structlog.get_logger("gateway.access")
 

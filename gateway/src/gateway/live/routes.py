@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -28,7 +29,7 @@ class Subscribe(msgspec.Struct, forbid_unknown_fields=True):
 
 def live_route(hub: LiveHub) -> object:
     @websocket("/ws")
-    async def live(socket: WebSocket[object, object, object]) -> None:
+    async def live(socket: WebSocket[Any, Any, Any]) -> None:
         principal: Principal = socket.scope["state"]["principal"]
         await socket.accept()
         client = Client(principal)
@@ -50,7 +51,7 @@ def live_route(hub: LiveHub) -> object:
 
 
 async def _subscribe(
-    socket: WebSocket[object, object, object], hub: LiveHub, client: Client, text: str
+    socket: WebSocket[Any, Any, Any], hub: LiveHub, client: Client, text: str
 ) -> None:
     request = msgspec.json.decode(text, type=Subscribe)
     client.topics = tuple(request.subscribe)
@@ -67,7 +68,7 @@ async def _subscribe(
     )
 
 
-async def _send_loop(socket: WebSocket[object, object, object], client: Client) -> None:
+async def _send_loop(socket: WebSocket[Any, Any, Any], client: Client) -> None:
     while True:
         try:
             wire = await asyncio.wait_for(client.outbox.get(), timeout=1.0)
@@ -86,7 +87,7 @@ async def _send_loop(socket: WebSocket[object, object, object], client: Client) 
 
 
 async def _read_until_closed(
-    socket: WebSocket[object, object, object], hub: LiveHub, client: Client
+    socket: WebSocket[Any, Any, Any], hub: LiveHub, client: Client
 ) -> None:
     """Later messages may change the subscription; a disconnect ends the client."""
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):

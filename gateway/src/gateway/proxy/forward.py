@@ -14,10 +14,10 @@ import httpx
 import structlog
 from litestar import asgi
 from litestar.types import Receive, Scope, Send
-from unison_web.observability import request_id_of
 
 from gateway.problems import original_path, send_problem
 from gateway.proxy.headers import client_response_headers, has_body, upstream_request_headers
+from unison_web.observability import request_id_of
 
 log = structlog.get_logger("gateway.proxy")
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+
 from unison_web.health import ReadinessCheck
 
 Result = tuple[str, bool, str]

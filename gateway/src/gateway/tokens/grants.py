@@ -12,13 +12,13 @@ import uuid
 
 import asyncpg
 import msgspec
-from unison_pg import Database
 
 from gateway.passwords import Passwords
 from gateway.tokens import repo
 from gateway.tokens.issuer import AccessTokenIssuer, Identity
 from gateway.tokens.oauth import OAuthError, invalid_client
 from gateway.tokens.ratelimit import LoginLimiter
+from unison_pg import Database
 
 REFRESH_TOKEN_PREFIX = "urt_"  # noqa: S105 (a prefix, not a secret)
 

@@ -9,9 +9,9 @@ from uuid import UUID
 
 import jwt
 import msgspec
-from unison_auth import InvalidToken, Principal, verify_token
 
 from gateway.tokens.keys import ALGORITHM, KeyRing
+from unison_auth import InvalidToken, Principal, verify_token
 
 
 class Identity(msgspec.Struct, frozen=True):

@@ -22,6 +22,7 @@ import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
+
 from unison_auth import KeySet
 from unison_pg import Database, DatabaseUnavailable, Queries
 

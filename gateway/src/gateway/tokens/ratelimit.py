@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from unison_pg import Database, Queries
-
 from gateway.tokens.oauth import TooManyAttemptsError
+from unison_pg import Database, Queries
 
 Q = Queries.load(Path(__file__).with_name("queries.sql"))
 

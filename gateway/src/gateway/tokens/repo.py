@@ -8,6 +8,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
+
 from unison_pg import Queries
 
 Q = Queries.load(Path(__file__).with_name("queries.sql"))

@@ -10,7 +10,6 @@ from uuid import UUID
 
 import msgspec
 
-
 _last = [0, 0]  # millisecond and 12-bit counter of the last id made in this process
 
 

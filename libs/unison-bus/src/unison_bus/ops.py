@@ -12,8 +12,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Response, delete, get, post
-from litestar.handlers import HTTPRouteHandler
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, QueryParameter
 
 from unison_auth import Principal
@@ -21,7 +21,6 @@ from unison_pg import Database, Tenant
 from unison_web import NotFound
 from unison_web.auth import require_role
 from unison_web.paging import Page, check_limit, decode_cursor, encode_cursor
-
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 Cursor = Annotated[str | None, QueryParameter()]

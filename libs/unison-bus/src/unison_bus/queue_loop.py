@@ -31,8 +31,8 @@ class LoopSettings(msgspec.Struct, frozen=True, kw_only=True):
     backoff_max: float = 300.0
 
     def backoff(self, read_ct: int) -> int:
-        delay = min(self.backoff_base * 2 ** max(read_ct - 1, 0), self.backoff_max)
-        return max(1, int(round(delay)))
+        delay = min(self.backoff_base * 2.0 ** max(read_ct - 1, 0), self.backoff_max)
+        return max(1, round(delay))
 
 
 class QueueLoop(ABC):
