@@ -122,3 +122,23 @@ async def test_a_tenant_table_shows_nothing_when_no_organization_is_set(role_dsn
             assert await conn.fetchval(f"SELECT count(*) FROM {t['name']}") == 0, t["name"]
     finally:
         await conn.close()
+
+
+async def test_every_service_can_publish_to_every_event_queue_and_read_only_its_own(
+    owner_conn: asyncpg.Connection,
+) -> None:
+    rows = await owner_conn.fetch(
+        """
+        SELECT r AS role, s AS service,
+               has_table_privilege(r, format('pgmq.q_%s_events', s), 'INSERT')
+                   AND has_column_privilege(r, format('pgmq.q_%s_events', s), 'msg_id', 'SELECT')
+                   AS can_publish,
+               has_table_privilege(r, format('pgmq.q_%s_events', s), 'DELETE') AS can_consume
+        FROM unnest($1::text[]) r, unnest($2::text[]) s
+        """,
+        list(RUNTIME_ROLES),
+        list(SERVICES),
+    )
+    assert all(r["can_publish"] for r in rows), [dict(r) for r in rows if not r["can_publish"]]
+    consumers = {(r["role"], r["service"]) for r in rows if r["can_consume"]}
+    assert consumers == {(f"unison_{s}", s) for s in SERVICES}

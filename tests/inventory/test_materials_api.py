@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+import uuid
 from typing import Any
 
 import pytest
@@ -279,3 +280,40 @@ async def test_history_of_an_unknown_material_is_not_found(client: Client, auth:
         f"{MATERIALS}/00000000-0000-7000-8000-000000000000/history", headers=auth()
     )
     assert response.status_code == 404
+
+
+async def test_material_changes_publish_events_exactly_when_they_commit(
+    client: Client, auth: Headers, owner_conn: Any, org_id: Any
+) -> None:
+    queue = f"inv_events_{uuid.uuid4().hex[:8]}"
+    await owner_conn.execute("SELECT pgmq.create($1)", queue)
+    await owner_conn.execute("SELECT pgmq.bind_topic('inventory.material.*', $1)", queue)
+    await owner_conn.execute(f"GRANT INSERT, SELECT (msg_id) ON pgmq.q_{queue} TO unison_inventory")
+    body = {"number": "EV-1", "description": "Evented", "type": "raw", "base_unit": "PC"}
+    try:
+        created = await client.post(MATERIALS, json=body, headers=auth())
+        assert created.status_code == 201
+        duplicate = await client.post(MATERIALS, json=body, headers=auth())
+        assert duplicate.status_code == 409  # rolled back: no event
+        url = f"{MATERIALS}/{created.json()['id']}"
+        changed = await client.patch(
+            url,
+            json={"description": "Evented twice"},
+            headers=auth({"If-Match": created.headers["etag"]}),
+        )
+        assert changed.status_code == 200
+        deleted = await client.delete(url, headers=auth({"If-Match": changed.headers["etag"]}))
+        assert deleted.status_code == 204
+        rows = await owner_conn.fetch(
+            f"SELECT headers->>'topic' AS topic, message->>'organization_id' AS org,"
+            f" message->'changed_fields' AS fields FROM pgmq.q_{queue} ORDER BY msg_id"
+        )
+        assert [r["topic"] for r in rows] == [
+            "inventory.material.created",
+            "inventory.material.changed",
+            "inventory.material.deleted",
+        ]
+        assert {r["org"] for r in rows} == {str(org_id)}
+        assert rows[1]["fields"] == '["description"]'
+    finally:
+        await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)

@@ -206,7 +206,9 @@ def _handle_postgres(
         )
     if isinstance(exc, asyncpg.DataError):
         return problem(request, 422, "Invalid input", exc.message)
-    if isinstance(exc, asyncpg.InsufficientPrivilegeError):
+    if isinstance(exc, asyncpg.InsufficientPrivilegeError) and "row-level security" in str(exc):
+        # Writing a row the caller's organization or plants may not hold: as invisible
+        # as another organization's rows are to reads.
         return problem(request, 404, "Not found", "no such resource")
     return _handle_unexpected(request, exc)
 

@@ -9,7 +9,7 @@ import msgspec
 
 from inventory import repo
 from inventory.models import Material, MaterialCreate, MaterialUpdate
-from inventory.service import audit, checks, idempotency
+from inventory.service import audit, checks, idempotency, outbound
 from inventory.service.caller import Caller
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound, PreconditionFailed
@@ -100,6 +100,7 @@ async def _insert(conn: asyncpg.Connection, caller: Caller, fields: MaterialCrea
         action="created",
         changes=audit.diff({}, audit.snapshot(material)),
     )
+    await outbound.material_created(conn, caller, material)
     return material
 
 
@@ -187,6 +188,7 @@ async def update(
             action="updated",
             changes=changes,
         )
+        await outbound.material_changed(conn, caller, updated, sorted(changes))
     return updated
 
 
@@ -236,3 +238,4 @@ async def delete(db: Database, caller: Caller, material_id: UUID, expected_versi
             action="deleted",
             changes=audit.diff(before, {}),
         )
+        await outbound.material_deleted(conn, caller, current)
