@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
