@@ -42,8 +42,8 @@ def configure(process: str, level: str = "INFO", *, json: bool | None = None) ->
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access",):
-        logging.getLogger(noisy).disabled = True
+    logging.getLogger("uvicorn.access").disabled = True  # one line per request is ours
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per outgoing request
     structlog.contextvars.bind_contextvars(process=process)
 
 
