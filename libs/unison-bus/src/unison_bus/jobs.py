@@ -68,6 +68,7 @@ async def enqueue(
 class JobContext:
     def __init__(self, database: Database, message: JobMessage, params: dict[str, Any]) -> None:
         self._db = database
+        self.database = database  # handlers open their own short transactions
         self.job_id = message.job_id
         self.organization_id = message.organization_id
         self.kind = message.kind

@@ -397,3 +397,16 @@ WHERE organization_id = app.current_org() AND key = $1;
 UPDATE inventory.idempotency_keys
 SET response_status = $2, response_body = $3::text::jsonb
 WHERE organization_id = app.current_org() AND key = $1;
+
+-- name: export_insert
+-- Store an export file; $1 job id, $2 filename, $3 content type, $4 rows, $5 content.
+INSERT INTO inventory.exports (organization_id, job_id, filename, content_type, row_count,
+                               size_bytes, content)
+VALUES (app.current_org(), $1, $2, $3, $4, octet_length($5::bytea), $5::bytea)
+RETURNING id;
+
+-- name: export_get
+-- An export that has not expired; $1 export id.
+SELECT filename, content_type, content
+FROM inventory.exports
+WHERE organization_id = app.current_org() AND id = $1 AND expires_at > now();

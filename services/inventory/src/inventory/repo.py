@@ -305,3 +305,27 @@ async def idempotency_complete(
     conn: asyncpg.Connection, key: str, status: int, body: bytes
 ) -> None:
     await conn.execute(Q.idempotency_complete, key, status, body.decode())
+
+
+# ------------------------------------------------------------------ exports
+
+
+async def export_insert(
+    conn: asyncpg.Connection,
+    job_id: UUID,
+    filename: str,
+    content_type: str,
+    row_count: int,
+    content: bytes,
+) -> UUID:
+    export_id: UUID = await conn.fetchval(
+        Q.export_insert, job_id, filename, content_type, row_count, content
+    )
+    return export_id
+
+
+async def export_get(conn: asyncpg.Connection, export_id: UUID) -> tuple[str, str, bytes] | None:
+    record = await conn.fetchrow(Q.export_get, export_id)
+    if record is None:
+        return None
+    return record["filename"], record["content_type"], bytes(record["content"])

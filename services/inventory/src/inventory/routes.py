@@ -29,7 +29,7 @@ from inventory.models import (
     UnitCreate,
 )
 from inventory.repo import Sort
-from inventory.service import idempotency, lists, materials, plants, units
+from inventory.service import exports, idempotency, lists, materials, plants, units
 from inventory.service.caller import Caller
 from unison_pg import Database, Tenant
 from unison_web.etag import etag_of, expected_version
@@ -134,6 +134,31 @@ async def list_materials(
         plant_id=plant_id,
     )
     return await lists.materials(db, caller, query)
+
+
+@post("/materials/exports", status_code=202)
+async def export_materials(
+    db: Db, caller: Who, data: JSONBody[exports.ExportRequest]
+) -> Response[exports.ExportQueued]:
+    """Queue a CSV export of the materials matching the filters; follow the job's URL."""
+    job_id = await exports.request(db, caller, data)
+    href = f"{BASE}/jobs/{job_id}"
+    return Response(
+        exports.ExportQueued(job_id=job_id, status="queued", href=href),
+        status_code=202,
+        headers={"Location": href},
+    )
+
+
+@get("/exports/{export_id:uuid}", media_type="text/csv")
+async def download_export(db: Db, caller: Who, export_id: FromPath[UUID]) -> Response[bytes]:
+    """The file an export job produced (kept for seven days)."""
+    found = await exports.download(db, caller, export_id)
+    return Response(
+        found.content,
+        media_type=found.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )
 
 
 @get(MATERIAL)
@@ -264,6 +289,8 @@ def api_router() -> Router:
             get_unit,
             create_material,
             list_materials,
+            export_materials,
+            download_export,
             get_material,
             update_material,
             delete_material,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from inventory.service import exports
 from unison_worker import run_worker
 
 
 def main() -> None:
-    run_worker("inventory")
+    run_worker("inventory", job_handlers={exports.KIND: exports.run})
 
 
 if __name__ == "__main__":
