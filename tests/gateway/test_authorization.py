@@ -119,7 +119,7 @@ async def test_a_policy_change_reaches_another_gateway_process_via_notify(
         other_gw: Gateway = other.state.gateway
 
         async def listening() -> bool:
-            return other_gw.listener.connected
+            return other_gw.listener.connected.is_set()
 
         assert await eventually(listening)
         assert (await elsewhere.get("/admin/roles", headers=bearer(viewer))).status_code == 403
@@ -173,7 +173,7 @@ async def test_the_listener_reconnects_and_drops_its_caches_after_losing_the_con
         await superuser.close()
 
     async def reconnected() -> bool:
-        return gw.listener.connections > sessions and gw.listener.connected
+        return gw.listener.connections > sessions and gw.listener.connected.is_set()
 
     assert await eventually(reconnected)
     assert not gw.enforcers.cached(org.id)

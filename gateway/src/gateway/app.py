@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,6 @@ from gateway.admin.routes import admin_router
 from gateway.admin.service import AdminService
 from gateway.authz.enforcers import Enforcers
 from gateway.authz.middleware import access_middleware
-from gateway.listener import ChangeListener
 from gateway.live.hub import LiveHub
 from gateway.live.routes import live_route
 from gateway.passwords import Passwords
@@ -25,6 +25,7 @@ from gateway.tokens.issuer import AccessTokenIssuer, GatewayVerifier
 from gateway.tokens.keys import KeyRing
 from gateway.tokens.ratelimit import LoginLimiter
 from gateway.tokens.routes import auth_router
+from unison_bus.listener import Listener
 from unison_bus.live import CHANNEL as LIVE_CHANNEL
 from unison_pg import Database
 from unison_web import ServiceApp, create_app
@@ -42,7 +43,7 @@ class Gateway:
     database: Database
     keyring: KeyRing
     enforcers: Enforcers
-    listener: ChangeListener
+    listener: Listener
     upstreams: Upstreams
     tokens: TokenService
     admin: AdminService
@@ -56,8 +57,8 @@ def build_gateway(settings: Settings) -> Gateway:
     )
     keyring = KeyRing(database)
     live = LiveHub()
-    listener: ChangeListener  # assigned below; the enforcers ask it at request time
-    enforcers = Enforcers(database, listening=lambda: listener.connected)
+    listener: Listener  # assigned below; the enforcers ask it at request time
+    enforcers = Enforcers(database, listening=lambda: listener.connected.is_set())
 
     def reconnected() -> None:
         # Whatever changed while nobody listened is unknown: trust no cache.
@@ -65,7 +66,7 @@ def build_gateway(settings: Settings) -> Gateway:
         keyring.mark_stale()
         live.forget_history()
 
-    listener = ChangeListener(
+    listener = Listener(
         settings.database_url,
         {
             POLICY_CHANNEL: enforcers.on_notify,
@@ -73,6 +74,7 @@ def build_gateway(settings: Settings) -> Gateway:
             LIVE_CHANNEL: live.on_notify,
         },
         on_connect=reconnected,
+        name="unison-gateway-listener",
     )
     return Gateway(
         settings=settings,
@@ -128,7 +130,7 @@ def _provide(value: Any) -> Provide:
 
 def _readiness_checks(gw: Gateway) -> list[ReadinessCheck]:
     async def listener_ready() -> tuple[str, bool, str]:
-        ok = gw.listener.connected
+        ok = gw.listener.connected.is_set()
         return ("policy_listener", ok, "listening" if ok else "reconnecting")
 
     probe = ReadinessProbe(
@@ -137,6 +139,13 @@ def _readiness_checks(gw: Gateway) -> list[ReadinessCheck]:
         client=lambda: gw.upstreams.client,
     )
     return [listener_ready, *probe.checks()]
+
+
+def _started(listener: Listener) -> Callable[[], Awaitable[None]]:
+    async def start() -> None:
+        listener.start()
+
+    return start
 
 
 def create_gateway(settings: Settings) -> Litestar:
@@ -170,7 +179,7 @@ def create_gateway(settings: Settings) -> Litestar:
                 "admin": _provide(gw.admin),
                 "keyring": _provide(gw.keyring),
             },
-            on_startup=[gw.upstreams.open, gw.keyring.start, gw.listener.start],
+            on_startup=[gw.upstreams.open, gw.keyring.start, _started(gw.listener)],
             on_shutdown=[gw.upstreams.close, gw.listener.stop],
             readiness_checks=_readiness_checks(gw),
             middleware=[

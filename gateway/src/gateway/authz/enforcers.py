@@ -1,7 +1,7 @@
 """Casbin enforcers per organization, loaded lazily from PostgreSQL and cached.
 
 A cached enforcer is dropped when PostgreSQL announces a change of its organization's
-rules or role assignments (NOTIFY, see listener.py), all are dropped when the listening
+rules or role assignments (NOTIFY, see unison_bus.listener), all are dropped when the listening
 connection reconnects (notifications may have been missed), and any is reloaded after
 MAX_AGE_SECONDS as a last resort.
 """

@@ -21,6 +21,9 @@ _READ = (
 )
 
 
+CHUNK = 20
+
+
 class LoopSettings(msgspec.Struct, frozen=True, kw_only=True):
     batch_size: int = 50
     visibility_timeout: int = 30
@@ -45,13 +48,12 @@ class QueueLoop(ABC):
         self._inflight: set[asyncio.Task[None]] = set()
         self.listener = Listener(
             database.dsn,
-            [f"pgmq.q_{queue}.INSERT"],
-            self._notified,
-            on_connected=self._wake.set,
+            {f"pgmq.q_{queue}.INSERT": self._notified},
+            on_connect=self._wake.set,
             name=f"queue-listener:{queue}",
         )
 
-    def _notified(self, _channel: str, _payload: str) -> None:
+    def _notified(self, _payload: str) -> None:
         self._wake.set()
 
     # A consumer handles a chunk of messages in one transaction (a savepoint each): under
@@ -108,7 +110,9 @@ class QueueLoop(ABC):
     def _chunks(self, rows: list[asyncpg.Record], free: int) -> list[list[asyncpg.Record]]:
         if not self.chunked:
             return [[row] for row in rows]
-        count = max(1, min(free, len(rows)))
+        # Up to CHUNK events share a commit; beyond that, spread over the free slots so a
+        # slow handler holds back only its own chunk.
+        count = max(1, min(free, -(-len(rows) // CHUNK)))
         return [rows[i::count] for i in range(count) if rows[i::count]]
 
     async def delay(self, conn: asyncpg.Connection, msg_id: int, seconds: int) -> None:

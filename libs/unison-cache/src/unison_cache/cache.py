@@ -74,10 +74,9 @@ class Cache:
         self._generation = 0
         self.listener = Listener(
             database.dsn,
-            [f"cache_{role}"],
-            self._invalidated,
+            {f"cache_{role}": self._invalidated},
             on_lost=self._listener_lost,
-            on_connected=self._listener_back,
+            on_connect=self._listener_back,
             name=f"cache-listener:{role}",
         )
         self._trusted = False  # local tier in use only while invalidations can arrive
@@ -89,7 +88,7 @@ class Cache:
     async def stop(self) -> None:
         await self.listener.stop()
 
-    def _invalidated(self, _channel: str, payload: str) -> None:
+    def _invalidated(self, payload: str) -> None:
         origin, _, rest = payload.partition(" ")
         if origin == self._origin:
             return  # our own write: the local tier already holds what we wrote

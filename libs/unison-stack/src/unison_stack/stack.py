@@ -79,6 +79,14 @@ class Stack:
         )
 
     def role_dsn(self, role: str) -> str:
+        """Through the embedded cluster's socket when there is one, else over TCP."""
+        if self.embedded and self.cluster.socket_file.exists():
+            user, password = quote(role, safe=""), quote(self.passwords[role], safe="")
+            socket_dir = quote(str(self.cluster.socket_dir), safe="/")
+            return (
+                f"postgresql://{user}:{password}@/{self.database}"
+                f"?host={socket_dir}&port={self.ports.postgres}"
+            )
         return _with_credentials(self._base_url(), role, self.passwords[role], self.database)
 
     @property
