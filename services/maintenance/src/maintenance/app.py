@@ -10,24 +10,13 @@ from __future__ import annotations
 from litestar import Litestar
 
 from maintenance.settings import Settings
-from unison_bus.ops import ops_routes
-from unison_web import ServiceApp, create_app
 from unison_web.auth import TokenVerifier
-from unison_web.settings import database_for, verifier_for
+from unison_web.service import build_service
+
+DESCRIPTION = (
+    "Equipment, preventive maintenance plans, maintenance work orders, spare parts, MTBF/MTTR."
+)
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    database = database_for("maintenance", settings)
-    return create_app(
-        ServiceApp(
-            name="maintenance",
-            database=database,
-            route_handlers=ops_routes("maintenance", database),
-            verifier=verifier or verifier_for(settings),
-            schemas=["maintenance"],
-            description=(
-                "Equipment, preventive maintenance plans, maintenance work "
-                "orders, spare parts, MTBF/MTTR."
-            ),
-        )
-    )
+    return build_service("maintenance", settings, description=DESCRIPTION, verifier=verifier)

@@ -10,24 +10,13 @@ from __future__ import annotations
 from litestar import Litestar
 
 from production.settings import Settings
-from unison_bus.ops import ops_routes
-from unison_web import ServiceApp, create_app
 from unison_web.auth import TokenVerifier
-from unison_web.settings import database_for, verifier_for
+from unison_web.service import build_service
+
+DESCRIPTION = (
+    "Work centers, routings, work orders, shop-floor logging, shifts, downtime, OEE and scheduling."
+)
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    database = database_for("production", settings)
-    return create_app(
-        ServiceApp(
-            name="production",
-            database=database,
-            route_handlers=ops_routes("production", database),
-            verifier=verifier or verifier_for(settings),
-            schemas=["production"],
-            description=(
-                "Work centers, routings, work orders, shop-floor logging, "
-                "shifts, downtime, OEE and scheduling."
-            ),
-        )
-    )
+    return build_service("production", settings, description=DESCRIPTION, verifier=verifier)

@@ -10,23 +10,11 @@ from __future__ import annotations
 from litestar import Litestar
 
 from quality.settings import Settings
-from unison_bus.ops import ops_routes
-from unison_web import ServiceApp, create_app
 from unison_web.auth import TokenVerifier
-from unison_web.settings import database_for, verifier_for
+from unison_web.service import build_service
+
+DESCRIPTION = "Inspection plans, inspections with AQL sampling, SPC, NCRs, CAPA and lot holds."
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    database = database_for("quality", settings)
-    return create_app(
-        ServiceApp(
-            name="quality",
-            database=database,
-            route_handlers=ops_routes("quality", database),
-            verifier=verifier or verifier_for(settings),
-            schemas=["quality"],
-            description=(
-                "Inspection plans, inspections with AQL sampling, SPC, NCRs, CAPA and lot holds."
-            ),
-        )
-    )
+    return build_service("quality", settings, description=DESCRIPTION, verifier=verifier)

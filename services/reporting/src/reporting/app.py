@@ -10,21 +10,11 @@ from __future__ import annotations
 from litestar import Litestar
 
 from reporting.settings import Settings
-from unison_bus.ops import ops_routes
-from unison_web import ServiceApp, create_app
 from unison_web.auth import TokenVerifier
-from unison_web.settings import database_for, verifier_for
+from unison_web.service import build_service
+
+DESCRIPTION = "KPI dashboards from incremental rollups, cache, analytics and exports."
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    database = database_for("reporting", settings)
-    return create_app(
-        ServiceApp(
-            name="reporting",
-            database=database,
-            route_handlers=ops_routes("reporting", database),
-            verifier=verifier or verifier_for(settings),
-            schemas=["reporting"],
-            description=("KPI dashboards from incremental rollups, cache, analytics and exports."),
-        )
-    )
+    return build_service("reporting", settings, description=DESCRIPTION, verifier=verifier)

@@ -10,23 +10,11 @@ from __future__ import annotations
 from litestar import Litestar
 
 from search.settings import Settings
-from unison_bus.ops import ops_routes
-from unison_web import ServiceApp, create_app
 from unison_web.auth import TokenVerifier
-from unison_web.settings import database_for, verifier_for
+from unison_web.service import build_service
+
+DESCRIPTION = "One typo-tolerant, ranked, faceted search across every service, fed by events."
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    database = database_for("search", settings)
-    return create_app(
-        ServiceApp(
-            name="search",
-            database=database,
-            route_handlers=ops_routes("search", database),
-            verifier=verifier or verifier_for(settings),
-            schemas=["search"],
-            description=(
-                "One typo-tolerant, ranked, faceted search across every service, fed by events."
-            ),
-        )
-    )
+    return build_service("search", settings, description=DESCRIPTION, verifier=verifier)
