@@ -73,3 +73,23 @@ def test_uuid7_ids_strictly_increase_even_within_one_millisecond() -> None:
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(i.version == 7 for i in ids[:10])
+
+
+def test_a_verified_token_is_remembered_only_until_it_expires() -> None:
+    import time
+    import uuid
+
+    from unison_auth import Principal
+    from unison_auth.cache import VerifiedTokens
+
+    cache = VerifiedTokens(max_entries=2)
+    live = Principal("user:a", uuid.uuid4(), (), ("viewer",), "j1", expires_at=time.time() + 60)
+    dead = Principal("user:b", uuid.uuid4(), (), ("viewer",), "j2", expires_at=time.time() - 1)
+    cache.put("token-live", live)
+    cache.put("token-dead", dead)
+    assert cache.get("token-live") == live
+    assert cache.get("token-dead") is None
+    assert cache.get("token-live-but-different") is None
+    cache.put("t3", live)
+    cache.put("t4", live)  # beyond two entries, the least recently used goes
+    assert cache.get("token-live") is None

@@ -57,20 +57,26 @@ def build_gateway(settings: Settings) -> Gateway:
     )
     keyring = KeyRing(database)
     live = LiveHub()
+    verifier = GatewayVerifier(keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+
+    def keys_changed(_payload: str = "") -> None:
+        keyring.mark_stale()
+        verifier.forget()
+
     listener: Listener  # assigned below; the enforcers ask it at request time
     enforcers = Enforcers(database, listening=lambda: listener.connected.is_set())
 
     def reconnected() -> None:
         # Whatever changed while nobody listened is unknown: trust no cache.
         enforcers.invalidate()
-        keyring.mark_stale()
+        keys_changed()
         live.forget_history()
 
     listener = Listener(
         settings.database_url,
         {
             POLICY_CHANNEL: enforcers.on_notify,
-            KEYS_CHANNEL: keyring.mark_stale,
+            KEYS_CHANNEL: keys_changed,
             LIVE_CHANNEL: live.on_notify,
         },
         on_connect=reconnected,
@@ -91,9 +97,7 @@ def build_gateway(settings: Settings) -> Gateway:
         admin=AdminService(
             database, key_lead=settings.signing_key_lead, token_ttl=settings.access_token_ttl
         ),
-        verifier=GatewayVerifier(
-            keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-        ),
+        verifier=verifier,
         live=live,
     )
 

@@ -12,6 +12,7 @@ import msgspec
 
 from gateway.tokens.keys import ALGORITHM, KeyRing
 from unison_auth import InvalidToken, Principal, verify_token
+from unison_auth.cache import VerifiedTokens
 
 
 class Identity(msgspec.Struct, frozen=True):
@@ -63,8 +64,16 @@ class GatewayVerifier:
         self._keyring = keyring
         self._issuer = issuer
         self._audience = audience
+        self._verified = VerifiedTokens()
+
+    def forget(self) -> None:
+        """Keys changed (one may have been withdrawn): verify every token afresh."""
+        self._verified.clear()
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            return known
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as exc:
@@ -72,6 +81,8 @@ class GatewayVerifier:
         if isinstance(kid, str):
             # Refreshes the ring when the key is new to this process (rotated elsewhere).
             await self._keyring.knows(kid)
-        return verify_token(
+        principal = verify_token(
             token, self._keyring.keyset, issuer=self._issuer, audience=self._audience
         )
+        self._verified.put(token, principal)
+        return principal

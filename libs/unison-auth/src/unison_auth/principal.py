@@ -17,6 +17,7 @@ class Principal(msgspec.Struct, frozen=True):
     token_id: str
     kind: str = "user"  # "user" or "client" (machine callers such as the SAP integration)
     name: str = ""
+    expires_at: float | None = None  # the token's exp, seconds since the epoch
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

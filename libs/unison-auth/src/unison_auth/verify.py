@@ -16,6 +16,7 @@ import httpx
 import jwt
 import msgspec
 
+from unison_auth.cache import VerifiedTokens
 from unison_auth.principal import Principal
 
 ALGORITHMS = ("EdDSA", "ES256")
@@ -62,6 +63,7 @@ def _claims_to_principal(claims: dict[str, Any]) -> Principal:
             token_id=str(claims.get("jti", "")),
             kind=str(claims.get("kind", "user")),
             name=str(claims.get("name", "")),
+            expires_at=float(claims["exp"]),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise InvalidToken(f"token claims are incomplete: {exc}") from exc
@@ -117,6 +119,7 @@ class JwksVerifier:
         self._audience = audience
         self._min_refresh = min_refresh
         self._keys = KeySet()
+        self._verified = VerifiedTokens()
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
 
@@ -134,6 +137,9 @@ class JwksVerifier:
             self._fetched_at = time.monotonic()
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            return known
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as exc:
@@ -143,7 +149,9 @@ class JwksVerifier:
                 await self._refresh_for(kid)
             except (httpx.HTTPError, msgspec.DecodeError) as exc:
                 raise InvalidToken(f"signing keys unavailable: {exc}") from exc
-        return verify_token(token, self._keys, issuer=self._issuer, audience=self._audience)
+        principal = verify_token(token, self._keys, issuer=self._issuer, audience=self._audience)
+        self._verified.put(token, principal)
+        return principal
 
 
 class StaticVerifier:
