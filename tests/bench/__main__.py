@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         figures += http_read.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
         with rabbitmq_server(base) as rabbit_pid:
-            figures += bus.run(stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid), quick=args.quick)
+            figures += bus.run(
+                stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid, session=True), quick=args.quick
+            )
         with redis_server(base) as redis_pid:
             figures += cache.run(
                 stack.role_dsn("unison_inventory"),

@@ -118,22 +118,11 @@ async def _wait_amqp(port: int) -> None:
             await asyncio.sleep(0.5)
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (RabbitMQ runs beam under a wrapper)."""
-    total = 0.0
-    pids = [pid]
-    try:
-        children = subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
-        ).stdout.split()
-        pids += [int(c) for c in children]
-    except OSError:
-        pass
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except FileNotFoundError:
-            continue
-    return total
+def rss_mb(pid: int, *, session: bool = False) -> float:
+    """Resident memory of a process, or of its whole session (RabbitMQ runs beam.smp and
+    epmd under a wrapper script that started a session of its own)."""
+    selector = ["--sid", str(pid)] if session else ["-p", str(pid)]
+    out = subprocess.run(
+        ["ps", "-o", "rss=", *selector], capture_output=True, text=True, check=False
+    ).stdout
+    return sum(int(v) for v in out.split()) / 1024
