@@ -48,6 +48,7 @@ class Listener:
         self._name = name
         self._ping = ping_seconds
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.connected = asyncio.Event()
         self.connections = 0  # how many times a LISTEN session was established
         self.backend_pid: int | None = None
@@ -57,6 +58,7 @@ class Listener:
             self._task = asyncio.create_task(self._run(), name=self._name)
 
     async def stop(self) -> None:
+        self._stopping = True  # a deliberate stop is not a lost connection
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -89,7 +91,8 @@ class Listener:
                 finally:
                     if self.connected.is_set():
                         self.connected.clear()
-                        await _call(self._on_lost)
+                        if not self._stopping:
+                            await _call(self._on_lost)
                     conn.terminate()
                 if time.monotonic() - started > self._ping:
                     backoff = MIN_BACKOFF  # that was a working session, not a flapping one
