@@ -180,3 +180,45 @@ async def test_descriptions_have_a_trigram_index(admin_conn: asyncpg.Connection)
     )
     assert definition is not None
     assert "gin_trgm_ops" in definition
+
+
+async def test_the_ledger_is_partitioned_monthly_and_append_only_for_the_runtime_role(
+    runtime_conn: asyncpg.Connection, admin_conn: asyncpg.Connection
+) -> None:
+    interval = await admin_conn.fetchval(
+        "SELECT partition_interval FROM partman.part_config"
+        " WHERE parent_table = 'inventory.goods_movement_lines'"
+    )
+    assert interval == "1 mon"
+    edits = {
+        "goods_movement_lines": "UPDATE inventory.goods_movement_lines SET lot = 'edited'",
+        "goods_movements": "UPDATE inventory.goods_movements SET reference = 'edited'",
+    }
+    for table, edit in edits.items():
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await runtime_conn.execute(edit)
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await runtime_conn.execute(f"DELETE FROM inventory.{table}")
+    partitions = await admin_conn.fetch(
+        "SELECT c.oid::regclass::text AS name FROM pg_inherits i"
+        " JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = 'inventory.goods_movement_lines'::regclass"
+    )
+    assert len(partitions) >= 2
+    for partition in partitions:
+        allowed = await admin_conn.fetchval(
+            "SELECT has_table_privilege('unison_inventory', $1, 'SELECT')"
+            " OR has_table_privilege('unison_inventory', $1, 'INSERT')",
+            partition["name"],
+        )
+        assert not allowed, partition["name"]
+
+
+async def test_stock_balances_refuse_negative_quantities_unless_allowed(
+    admin_conn: asyncpg.Connection,
+) -> None:
+    check = await admin_conn.fetchval(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conname = 'stock_balances_not_negative'"
+    )
+    assert check == "CHECK ((negative_allowed OR (quantity >= (0)::numeric)))"

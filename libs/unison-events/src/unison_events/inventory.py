@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
+
+import msgspec
 
 from unison_bus import Event
 
@@ -36,4 +40,27 @@ class MaterialDeleted(Event, frozen=True, kw_only=True):
     number: str
 
 
-ALL = (MaterialCreated, MaterialChanged, MaterialDeleted)
+class GoodsMovementPostedLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One ledger line: quantity signed (+ into the location, - out), in the base unit."""
+
+    material_id: UUID
+    plant_id: UUID
+    location_id: UUID
+    lot: str | None = None
+    quantity: Decimal
+    unit: str
+
+
+class GoodsMovementPosted(Event, frozen=True, kw_only=True):
+    """A goods movement document was posted (a reversal too: ``reversal_of`` is set)."""
+
+    topic: ClassVar[str] = "inventory.goods_movement.posted"
+    movement_id: UUID
+    movement_type: str
+    posting_date: date
+    reference: str | None = None
+    reversal_of: UUID | None = None
+    lines: tuple[GoodsMovementPostedLine, ...]
+
+
+ALL = (MaterialCreated, MaterialChanged, MaterialDeleted, GoodsMovementPosted)

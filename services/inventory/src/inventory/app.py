@@ -7,12 +7,13 @@ from litestar.di import Provide
 
 from inventory.routes import api_router, provide_caller
 from inventory.settings import Settings
+from inventory.stock_routes import stock_router
 from unison_web.auth import TokenVerifier
 from unison_web.service import build_service
 
 DESCRIPTION = (
     "Inventory master data: units of measure, materials, alternative units, plant data,"
-    " conversions and the change history."
+    " conversions, the change history, storage locations, goods movements and stock."
 )
 
 
@@ -22,7 +23,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
         "inventory",
         settings,
         description=DESCRIPTION,
-        route_handlers=[api_router()],
+        route_handlers=[api_router(), stock_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )

@@ -7,7 +7,7 @@ and returned as JSON strings so no float ever touches them (numbers are accepted
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
@@ -64,6 +64,7 @@ class Material(msgspec.Struct, kw_only=True):
     height: Decimal | None
     dimension_unit: str | None
     status: MaterialStatus
+    negative_stock_allowed: bool = False
     version: int
     created_at: datetime
     created_by: str
@@ -85,6 +86,7 @@ class MaterialCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     height: Decimal | None = None
     dimension_unit: UnitCode | None = None
     status: MaterialStatus = "active"
+    negative_stock_allowed: bool = False
 
 
 class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -101,6 +103,7 @@ class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     height: Decimal | UnsetType | None = UNSET
     dimension_unit: UnitCode | UnsetType | None = UNSET
     status: MaterialStatus | UnsetType = UNSET
+    negative_stock_allowed: bool | UnsetType = UNSET
 
 
 class AlternativeUnit(msgspec.Struct, kw_only=True):
@@ -164,3 +167,93 @@ class AuditEntry(msgspec.Struct, kw_only=True):
     action: AuditAction
     changes: dict[str, dict[str, object]]
     request_id: str | None
+
+
+# ------------------------------------------------------------------ stock ledger
+
+LocationKind = Literal["warehouse", "area", "bin"]
+MovementType = Literal["101", "102", "261", "262", "311", "312", "551", "552"]
+# What a caller may post; each one's reversal (+1) comes from the reversal endpoint.
+PostedMovementType = Literal["101", "261", "311", "551"]
+LocationCode = Annotated[str, Meta(pattern=r"^\s*[A-Za-z0-9_.-]{1,20}\s*$")]
+Lot = Annotated[str, Meta(max_length=40)]
+Reference = Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+class Location(msgspec.Struct, kw_only=True):
+    """A storage location: a warehouse, an area in it, or a bin in an area."""
+
+    id: UUID
+    plant_id: UUID
+    code: str
+    name: str
+    kind: LocationKind
+    parent_id: UUID | None
+    created_at: datetime
+    created_by: str
+
+
+class LocationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: LocationCode
+    name: Description
+    kind: LocationKind
+    parent_id: UUID | None = None
+
+
+class GoodsMovementLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    material_id: UUID
+    plant_id: UUID
+    location_id: UUID
+    # 311 only: where the stock goes.
+    to_location_id: UUID | None = None
+    lot: Lot | None = None
+    # Positive, in ``unit``; the movement type says whether it goes in or out.
+    quantity: Decimal
+    unit: UnitCode
+
+
+class GoodsMovementCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    posting_date: date
+    movement_type: PostedMovementType
+    reference: Reference | None = None
+    lines: Annotated[list[GoodsMovementLineCreate], Meta(min_length=1, max_length=1000)]
+
+
+class GoodsMovementLine(msgspec.Struct, kw_only=True):
+    """One ledger line: signed quantity (+ in, - out) in the base unit and as entered."""
+
+    line_no: int
+    material_id: UUID
+    plant_id: UUID
+    location_id: UUID
+    lot: str | None
+    quantity: Decimal
+    unit: str
+    entry_quantity: Decimal
+    entry_unit: str
+    entered_at: datetime
+    entered_by: str
+
+
+class GoodsMovement(msgspec.Struct, kw_only=True):
+    id: UUID
+    plant_id: UUID
+    movement_type: MovementType
+    posting_date: date
+    reference: str | None
+    reversal_of: UUID | None
+    created_at: datetime
+    created_by: str
+    lines: list[GoodsMovementLine] = []
+
+
+class StockBalance(msgspec.Struct, kw_only=True):
+    """On hand of a material in a location (and lot), in its base unit."""
+
+    material_id: UUID
+    plant_id: UUID
+    location_id: UUID
+    lot: str | None
+    quantity: Decimal
+    unit: str
+    updated_at: datetime

@@ -91,6 +91,7 @@ def _material_args(fields: MaterialCreate) -> tuple[Any, ...]:
         fields.height,
         fields.dimension_unit,
         fields.status,
+        fields.negative_stock_allowed,
     )
 
 

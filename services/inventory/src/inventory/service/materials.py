@@ -224,10 +224,14 @@ async def delete(db: Database, caller: Caller, material_id: UUID, expected_versi
         ]
         try:
             await repo.material_delete(conn, material_id)
-        except asyncpg.ForeignKeyViolationError:
+        except asyncpg.ForeignKeyViolationError as exc:
+            if (exc.table_name or "").startswith("material_plants"):
+                raise Conflict(
+                    f"material {material_id} has plant data in plants outside your access;"
+                    " it cannot be deleted by you"
+                ) from None
             raise Conflict(
-                f"material {material_id} has plant data in plants outside your access;"
-                " it cannot be deleted by you"
+                f"material {material_id} has goods movements or stock; it cannot be deleted"
             ) from None
         await audit.record(
             conn,

@@ -6,10 +6,16 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
-from inventory.models import Material
+from inventory.models import GoodsMovement, Material
 from inventory.service.caller import Caller
 from unison_bus import LiveUpdate, notify_live, publish
-from unison_events.inventory import MaterialChanged, MaterialCreated, MaterialDeleted
+from unison_events.inventory import (
+    GoodsMovementPosted,
+    GoodsMovementPostedLine,
+    MaterialChanged,
+    MaterialCreated,
+    MaterialDeleted,
+)
 
 
 def _snapshot(material: Material) -> dict[str, object]:
@@ -60,3 +66,39 @@ async def material_deleted(conn: asyncpg.Connection, caller: Caller, material: M
         conn, MaterialDeleted(organization_id=org, material_id=material.id, number=material.number)
     )
     await _live(conn, caller, "deleted", str(material.id))
+
+
+async def goods_movement_posted(
+    conn: asyncpg.Connection, caller: Caller, movement: GoodsMovement
+) -> None:
+    org = caller.tenant.organization_id
+    lines = tuple(
+        GoodsMovementPostedLine(
+            material_id=line.material_id,
+            plant_id=line.plant_id,
+            location_id=line.location_id,
+            lot=line.lot,
+            quantity=line.quantity,
+            unit=line.unit,
+        )
+        for line in movement.lines
+    )
+    event = GoodsMovementPosted(
+        organization_id=org,
+        plant_id=movement.plant_id,
+        movement_id=movement.id,
+        movement_type=movement.movement_type,
+        posting_date=movement.posting_date,
+        reference=movement.reference,
+        reversal_of=movement.reversal_of,
+        lines=lines,
+    )
+    await publish(conn, event)
+    update = LiveUpdate(
+        type="inventory.goods_movement.posted",
+        id=str(movement.id),
+        organization_id=org,
+        plant_id=movement.plant_id,
+        data={"movement_type": movement.movement_type},
+    )
+    await notify_live(conn, update)

@@ -159,7 +159,7 @@ def _quantity(text: str) -> Fraction:
     return Fraction(value)
 
 
-async def _conversion_inputs(
+async def conversion_inputs(
     conn: asyncpg.Connection, material_id: UUID, codes: tuple[str, str]
 ) -> tuple[conversions.MaterialUnits, dict[str, conversions.UnitFactor]]:
     material = await repo.material_get(conn, material_id)
@@ -190,7 +190,7 @@ async def convert(
     amount = _quantity(quantity)
     codes = (checks.unit_code(source), checks.unit_code(target))
     async with db.transaction(caller.tenant, readonly=True) as conn:
-        material, units = await _conversion_inputs(conn, material_id, codes)
+        material, units = await conversion_inputs(conn, material_id, codes)
     for code, pointer in zip(codes, ("/from", "/to"), strict=True):
         if code not in units:
             raise Invalid(f"unit {code} does not exist", pointer)

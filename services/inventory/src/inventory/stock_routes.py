@@ -1,0 +1,103 @@
+"""HTTP routes of the stock ledger under ``/api/inventory``: storage locations, goods
+movements and on-hand stock."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Response, Router, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from inventory.models import (
+    GoodsMovement,
+    GoodsMovementCreate,
+    Location,
+    LocationCreate,
+    StockBalance,
+)
+from inventory.routes import BASE, Cursor, Db, Limit, Who
+from inventory.service import locations, movements, stock
+from inventory.stock_repo import StockFilter
+from unison_web.paging import Page
+
+LOCATIONS = "/plants/{plant_id:uuid}/locations"
+MOVEMENT = "/goods-movements/{movement_id:uuid}"
+
+
+@post(LOCATIONS, status_code=201)
+async def create_location(
+    db: Db, caller: Who, plant_id: FromPath[UUID], data: JSONBody[LocationCreate]
+) -> Response[Location]:
+    created = await locations.create(db, caller, plant_id, data)
+    href = f"{BASE}/plants/{plant_id}/locations/{created.id}"
+    return Response(created, status_code=201, headers={"Location": href})
+
+
+@get(LOCATIONS)
+async def list_locations(
+    db: Db, caller: Who, plant_id: FromPath[UUID], limit: Limit = 50, cursor: Cursor = None
+) -> Page[Location]:
+    return await locations.list_locations(db, caller, plant_id, cursor, limit)
+
+
+@get(LOCATIONS + "/{location_id:uuid}")
+async def get_location(
+    db: Db, caller: Who, plant_id: FromPath[UUID], location_id: FromPath[UUID]
+) -> Location:
+    return await locations.get(db, caller, plant_id, location_id)
+
+
+@post("/goods-movements", status_code=201)
+async def post_goods_movement(
+    db: Db, caller: Who, data: JSONBody[GoodsMovementCreate]
+) -> Response[GoodsMovement]:
+    """Post a document; not enough stock is 409 naming the line as ``/lines/N/quantity``."""
+    movement = await movements.post(db, caller, data)
+    href = f"{BASE}/goods-movements/{movement.id}"
+    return Response(movement, status_code=201, headers={"Location": href})
+
+
+@post(MOVEMENT + "/reversal", status_code=201)
+async def reverse_goods_movement(
+    db: Db, caller: Who, movement_id: FromPath[UUID]
+) -> Response[GoodsMovement]:
+    """Post the reversal (102, 262, 312, 552); a document is reversed once only (else 409)."""
+    movement = await movements.reverse(db, caller, movement_id)
+    href = f"{BASE}/goods-movements/{movement.id}"
+    return Response(movement, status_code=201, headers={"Location": href})
+
+
+@get(MOVEMENT)
+async def get_goods_movement(db: Db, caller: Who, movement_id: FromPath[UUID]) -> GoodsMovement:
+    return await movements.get(db, caller, movement_id)
+
+
+@get("/stock")
+async def list_stock(
+    db: Db,
+    caller: Who,
+    material_id: Annotated[UUID | None, QueryParameter()] = None,
+    plant_id: Annotated[UUID | None, QueryParameter()] = None,
+    location_id: Annotated[UUID | None, QueryParameter()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[StockBalance]:
+    where = StockFilter(material_id=material_id, plant_id=plant_id, location_id=location_id)
+    return await stock.on_hand(db, caller, where, cursor, limit)
+
+
+def stock_router() -> Router:
+    return Router(
+        path=BASE,
+        tags=["stock"],
+        route_handlers=[
+            create_location,
+            list_locations,
+            get_location,
+            post_goods_movement,
+            reverse_goods_movement,
+            get_goods_movement,
+            list_stock,
+        ],
+    )
