@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.bench import bus, cache, http_read
-from tests.bench.references import rabbitmq_server, redis_server, rss_mb
+from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
 from unison_stack.demo import seed
@@ -43,9 +43,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         figures += http_read.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
-        with rabbitmq_server(base) as rabbit_pid:
+        with rabbitmq_server(base):
             figures += bus.run(
-                stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid, session=True), quick=args.quick
+                stack.owner_dsn,
+                25672,
+                # beam.smp runs detached from the wrapper script: find it by node name.
+                lambda: rss_mb_matching("unisonbench@localhost"),
+                quick=args.quick,
             )
         with redis_server(base) as redis_pid:
             figures += cache.run(

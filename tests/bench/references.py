@@ -126,3 +126,11 @@ def rss_mb(pid: int, *, session: bool = False) -> float:
         ["ps", "-o", "rss=", *selector], capture_output=True, text=True, check=False
     ).stdout
     return sum(int(v) for v in out.split()) / 1024
+
+
+def rss_mb_matching(pattern: str) -> float:
+    """Resident memory of every process whose command line matches ``pattern``."""
+    pids = subprocess.run(
+        ["pgrep", "-f", pattern], capture_output=True, text=True, check=False
+    ).stdout.split()
+    return sum(rss_mb(int(pid)) for pid in pids)
