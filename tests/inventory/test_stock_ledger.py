@@ -450,3 +450,39 @@ async def test_a_posting_dated_outside_the_premade_partitions_is_kept_and_found(
     fetched = await client.get(f"{MOVEMENTS}/{posted.json()['id']}", headers=auth())
     assert fetched.json()["posting_date"] == "2019-03-10"
     assert [line["quantity"] for line in fetched.json()["lines"]] == ["2"]
+
+
+async def test_a_posting_retried_with_the_same_idempotency_key_moves_stock_once(
+    client: Client,
+    auth: Headers,
+    make_material: MakeMaterial,
+    stores: list[str],
+    plants: list[uuid.UUID],
+    post_movement: PostMovement,
+) -> None:
+    material = await make_material()
+    assert (await post_movement("101", material["id"], stores[0], "10")).status_code == 201
+    body = {
+        "posting_date": "2026-11-25",
+        "movement_type": "261",
+        "reference": "SAP-4900001234",
+        "lines": [
+            {
+                "material_id": material["id"],
+                "plant_id": str(plants[0]),
+                "location_id": stores[0],
+                "quantity": "4",
+                "unit": "PC",
+            }
+        ],
+    }
+    headers = auth({"Idempotency-Key": "sap-mblnr-4900001234"})
+    first = await client.post(MOVEMENTS, json=body, headers=headers)
+    again = await client.post(MOVEMENTS, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await on_hand(client, auth, material["id"], stores[0]) == "6"
+    other = await client.post(MOVEMENTS, json={**body, "reference": "SAP-other"}, headers=headers)
+    assert other.status_code == 422
+    assert await on_hand(client, auth, material["id"], stores[0]) == "6"

@@ -7,7 +7,8 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Response, Router, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from inventory.models import (
     GoodsMovement,
@@ -17,7 +18,7 @@ from inventory.models import (
     StockBalance,
 )
 from inventory.routes import BASE, Cursor, Db, Limit, Who
-from inventory.service import locations, movements, stock
+from inventory.service import idempotency, locations, movements, stock
 from inventory.stock_repo import StockFilter
 from unison_web.paging import Page
 
@@ -48,14 +49,29 @@ async def get_location(
     return await locations.get(db, caller, plant_id, location_id)
 
 
-@post("/goods-movements", status_code=201)
+@post(
+    "/goods-movements",
+    status_code=201,
+    responses={201: ResponseSpec(GoodsMovement, description="the document (or the first one)")},
+)
 async def post_goods_movement(
-    db: Db, caller: Who, data: JSONBody[GoodsMovementCreate]
-) -> Response[GoodsMovement]:
-    """Post a document; not enough stock is 409 naming the line as ``/lines/N/quantity``."""
-    movement = await movements.post(db, caller, data)
-    href = f"{BASE}/goods-movements/{movement.id}"
-    return Response(movement, status_code=201, headers={"Location": href})
+    db: Db,
+    caller: Who,
+    data: JSONBody[GoodsMovementCreate],
+    idempotency_key: Annotated[str | None, HeaderParameter(name=idempotency.HEADER)] = None,
+) -> Response[bytes]:
+    """Post a document; not enough stock is 409 naming the line as ``/lines/N/quantity``.
+
+    ``Idempotency-Key`` makes a retry safe: the same key and body replay the first answer.
+    """
+    key = idempotency.check_key(idempotency_key) if idempotency_key is not None else None
+    posted = await movements.post(db, caller, data, key)
+    headers = {"Location": f"{BASE}/goods-movements/{posted.movement_id}"}
+    if posted.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        posted.body, status_code=posted.status, media_type="application/json", headers=headers
+    )
 
 
 @post(MOVEMENT + "/reversal", status_code=201)

@@ -18,7 +18,7 @@ import msgspec
 
 from inventory import conversions, stock_repo
 from inventory.models import GoodsMovement, GoodsMovementCreate, GoodsMovementLineCreate
-from inventory.service import checks, outbound
+from inventory.service import checks, idempotency, outbound
 from inventory.service.caller import Caller
 from inventory.service.units import conversion_inputs
 from inventory.stock_repo import NO_LOT, LedgerLine, MovementHeader
@@ -166,8 +166,23 @@ async def _write(
     return movement
 
 
-async def post(db: Database, caller: Caller, data: GoodsMovementCreate) -> GoodsMovement:
-    """Post a document: all its lines and balance changes, or nothing."""
+class Posted(msgspec.Struct, frozen=True):
+    """The answer to a posting: 201 and the document, possibly the replay of the first."""
+
+    status: int
+    body: bytes
+    movement_id: UUID
+    replayed: bool = False
+
+
+async def post(
+    db: Database, caller: Caller, data: GoodsMovementCreate, idempotency_key: str | None = None
+) -> Posted:
+    """Post a document: all its lines and balance changes, or nothing.
+
+    With an ``Idempotency-Key`` a retried posting (SAP resends, a double click) replays the
+    first answer instead of moving the stock twice.
+    """
     plant_id = _check_lines(caller, data)
     reference = checks.optional_text(data.reference, "/reference", 100)
     header = MovementHeader(
@@ -176,9 +191,19 @@ async def post(db: Database, caller: Caller, data: GoodsMovementCreate) -> Goods
         posting_date=data.posting_date,
         reference=reference,
     )
+    request_fingerprint = idempotency.fingerprint("POST", "/goods-movements", data)
     async with db.transaction(caller.tenant) as conn:
+        if idempotency_key is not None:
+            replay = await idempotency.claim(conn, idempotency_key, request_fingerprint)
+            if replay is not None:
+                first = msgspec.json.decode(replay.body, type=GoodsMovement)
+                return Posted(replay.status, replay.body, first.id, replayed=True)
         lines = await _ledger_lines(conn, plant_id, data)
-        return await _write(conn, caller, header, lines)
+        movement = await _write(conn, caller, header, lines)
+        body = msgspec.json.encode(movement)
+        if idempotency_key is not None:
+            await idempotency.complete(conn, idempotency_key, 201, body)
+    return Posted(201, body, movement.id)
 
 
 def _not_found(movement_id: UUID) -> NotFound:
