@@ -17,17 +17,31 @@ from tests.bench.report import Figure, render, write_json
 from unison_log import configure
 from unison_stack.demo import seed
 from unison_stack.paths import ROOT, StatePaths
-from unison_stack.stack import Ports, Stack
+from unison_stack.stack import TEST_PORT_OFFSET, Ports, Stack
 from unison_stack.supervisor import Supervisor
 
-BENCH_PORTS = Ports(postgres=55434, gateway=28000, first_service=28101)
+BENCH_PORTS = Ports(
+    postgres=55434 + TEST_PORT_OFFSET,
+    gateway=28000 + TEST_PORT_OFFSET,
+    first_service=28101 + TEST_PORT_OFFSET,
+)
+
+
+GROUPS = ("http", "bus", "cache")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=GROUPS,
+        help="run only these groups of figures (repeatable); all by default",
+    )
     args = parser.parse_args(argv)
+    wanted = set(args.only or GROUPS)
     configure("bench", "WARNING", json=False)
     stack = Stack(StatePaths(ROOT / ".data" / "bench"), BENCH_PORTS)
     asyncio.run(stack.prepare_database())
@@ -41,24 +55,27 @@ def main(argv: list[str] | None = None) -> int:
         if not all(state.values()):
             print(f"bench stack not ready: {state}", file=sys.stderr)
             return 1
-        figures += http_read.run(supervisor, quick=args.quick)
+        if "http" in wanted:
+            figures += http_read.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
-        with rabbitmq_server(base):
-            figures += bus.run(
-                stack.owner_dsn,
-                25672,
-                # beam.smp runs detached from the wrapper script: find it by node name.
-                lambda: rss_mb_matching("unisonbench@localhost"),
-                quick=args.quick,
-            )
-        with redis_server(base) as redis_pid:
-            figures += cache.run(
-                stack.role_dsn("unison_inventory"),
-                "unison_inventory",
-                26379,
-                lambda: rss_mb(redis_pid),
-                quick=args.quick,
-            )
+        if "bus" in wanted:
+            with rabbitmq_server(base):
+                figures += bus.run(
+                    stack.owner_dsn,
+                    25672,
+                    # beam.smp runs detached from the wrapper script: find it by node name.
+                    lambda: rss_mb_matching("unisonbench@localhost"),
+                    quick=args.quick,
+                )
+        if "cache" in wanted:
+            with redis_server(base) as redis_pid:
+                figures += cache.run(
+                    stack.role_dsn("unison_inventory"),
+                    "unison_inventory",
+                    26379,
+                    lambda: rss_mb(redis_pid),
+                    quick=args.quick,
+                )
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

@@ -19,7 +19,7 @@ from unison_bus import Consumer, Event, EventTypes, LoopSettings, publish
 from unison_pg import Database, DatabaseUnavailable, Tenant
 from unison_pg.database import is_connection_error
 from unison_stack.paths import ROOT, StatePaths
-from unison_stack.stack import Ports, Stack
+from unison_stack.stack import TEST_PORT_OFFSET, Ports, Stack
 from unison_web.health import Readiness
 
 QUEUE = "restart_events"
@@ -32,7 +32,11 @@ class CountedEvent(Event, frozen=True, kw_only=True):
 
 @pytest.fixture(scope="module")
 def own_stack() -> Iterator[Stack]:
-    stack = Stack(StatePaths(ROOT / ".data" / "test-restart"), Ports(55435, 0, 0), fast=True)
+    stack = Stack(
+        StatePaths(ROOT / ".data" / "test-restart"),
+        Ports(55435 + TEST_PORT_OFFSET, 0, 0),
+        fast=True,
+    )
     stack.cluster.destroy()
     asyncio.run(stack.prepare_database())
     asyncio.run(_prepare_queue(stack.owner_dsn))

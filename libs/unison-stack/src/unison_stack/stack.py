@@ -27,7 +27,14 @@ class Ports:
 
 
 UP_PORTS = Ports(postgres=55432, gateway=8000, first_service=8101)
-TEST_PORTS = Ports(postgres=55433, gateway=18000, first_service=18101)
+# Two checkouts on one machine (git worktrees) run their suites side by side when each
+# sets its own offset; the test, bench and crash-test ports all move by it.
+TEST_PORT_OFFSET = int(os.environ.get("UNISON_TEST_PORT_OFFSET", "0"))
+TEST_PORTS = Ports(
+    postgres=55433 + TEST_PORT_OFFSET,
+    gateway=18000 + TEST_PORT_OFFSET,
+    first_service=18101 + TEST_PORT_OFFSET,
+)
 
 
 def _with_credentials(url: str, user: str, password: str, database: str | None) -> str:

@@ -166,6 +166,23 @@ async def _write(
     return movement
 
 
+async def post_in(
+    conn: asyncpg.Connection, caller: Caller, data: GoodsMovementCreate
+) -> GoodsMovement:
+    """Post a document inside the caller's transaction (a cycle count's differences, an
+    SAP message): it commits or rolls back with whatever else that transaction writes."""
+    plant_id = _check_lines(caller, data)
+    reference = checks.optional_text(data.reference, "/reference", 100)
+    header = MovementHeader(
+        plant_id=plant_id,
+        movement_type=data.movement_type,
+        posting_date=data.posting_date,
+        reference=reference,
+    )
+    lines = await _ledger_lines(conn, plant_id, data)
+    return await _write(conn, caller, header, lines)
+
+
 class Posted(msgspec.Struct, frozen=True):
     """The answer to a posting: 201 and the document, possibly the replay of the first."""
 
@@ -183,14 +200,6 @@ async def post(
     With an ``Idempotency-Key`` a retried posting (SAP resends, a double click) replays the
     first answer instead of moving the stock twice.
     """
-    plant_id = _check_lines(caller, data)
-    reference = checks.optional_text(data.reference, "/reference", 100)
-    header = MovementHeader(
-        plant_id=plant_id,
-        movement_type=data.movement_type,
-        posting_date=data.posting_date,
-        reference=reference,
-    )
     request_fingerprint = idempotency.fingerprint("POST", "/goods-movements", data)
     async with db.transaction(caller.tenant) as conn:
         if idempotency_key is not None:
@@ -198,8 +207,7 @@ async def post(
             if replay is not None:
                 first = msgspec.json.decode(replay.body, type=GoodsMovement)
                 return Posted(replay.status, replay.body, first.id, replayed=True)
-        lines = await _ledger_lines(conn, plant_id, data)
-        movement = await _write(conn, caller, header, lines)
+        movement = await post_in(conn, caller, data)
         body = msgspec.json.encode(movement)
         if idempotency_key is not None:
             await idempotency.complete(conn, idempotency_key, 201, body)
