@@ -402,6 +402,11 @@ async def test_a_posting_publishes_goods_movement_posted_in_its_transaction(
                 "lot": "L-1",
                 "quantity": "3",
                 "unit": "PC",
+                "category": "unrestricted",
+                "entry_quantity": "3",
+                "entry_unit": "PC",
+                "value": "0",
+                "reservation_id": None,
             }
         ]
     finally:

@@ -49,6 +49,12 @@ class GoodsMovementPostedLine(msgspec.Struct, frozen=True, kw_only=True):
     lot: str | None = None
     quantity: Decimal
     unit: str
+    # Added with stock categories and valuation; older messages lack them.
+    category: str = "unrestricted"
+    entry_quantity: Decimal | None = None
+    entry_unit: str | None = None
+    value: Decimal = Decimal(0)
+    reservation_id: UUID | None = None
 
 
 class GoodsMovementPosted(Event, frozen=True, kw_only=True):
@@ -63,4 +69,16 @@ class GoodsMovementPosted(Event, frozen=True, kw_only=True):
     lines: tuple[GoodsMovementPostedLine, ...]
 
 
-ALL = (MaterialCreated, MaterialChanged, MaterialDeleted, GoodsMovementPosted)
+class LotStatusChanged(Event, frozen=True, kw_only=True):
+    """A lot was released, put in quarantine or blocked (``previous`` is None for a lot
+    created held)."""
+
+    topic: ClassVar[str] = "inventory.lot.status_changed"
+    material_id: UUID
+    lot: str
+    status: str
+    previous: str | None = None
+    reason: str | None = None
+
+
+ALL = (MaterialCreated, MaterialChanged, MaterialDeleted, GoodsMovementPosted, LotStatusChanged)

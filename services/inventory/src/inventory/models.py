@@ -65,6 +65,8 @@ class Material(msgspec.Struct, kw_only=True):
     dimension_unit: str | None
     status: MaterialStatus
     negative_stock_allowed: bool = False
+    # Every posting of a lot-managed material names its lot.
+    lot_managed: bool = False
     version: int
     created_at: datetime
     created_by: str
@@ -87,6 +89,7 @@ class MaterialCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     dimension_unit: UnitCode | None = None
     status: MaterialStatus = "active"
     negative_stock_allowed: bool = False
+    lot_managed: bool = False
 
 
 class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -104,6 +107,7 @@ class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     dimension_unit: UnitCode | UnsetType | None = UNSET
     status: MaterialStatus | UnsetType = UNSET
     negative_stock_allowed: bool | UnsetType = UNSET
+    lot_managed: bool | UnsetType = UNSET
 
 
 class AlternativeUnit(msgspec.Struct, kw_only=True):
@@ -172,9 +176,35 @@ class AuditEntry(msgspec.Struct, kw_only=True):
 # ------------------------------------------------------------------ stock ledger
 
 LocationKind = Literal["warehouse", "area", "bin"]
-MovementType = Literal["101", "102", "261", "262", "311", "312", "551", "552"]
+MovementType = Literal[
+    "101",
+    "102",
+    "261",
+    "262",
+    "301",
+    "302",
+    "311",
+    "312",
+    "321",
+    "322",
+    "343",
+    "344",
+    "531",
+    "532",
+    "551",
+    "552",
+    "601",
+    "602",
+    "701",
+    "702",
+]
 # What a caller may post; each one's reversal (+1) comes from the reversal endpoint.
-PostedMovementType = Literal["101", "261", "311", "551"]
+# What a request may post; the other types are reversals, posted through /reversal.
+# 322 (into quality inspection) and 344 (into blocked stock) are used on their own too.
+PostedMovementType = Literal[
+    "101", "261", "301", "311", "321", "322", "343", "344", "531", "551", "601", "701", "702"
+]
+StockCategory = Literal["unrestricted", "quality", "blocked"]
 LocationCode = Annotated[str, Meta(pattern=r"^\s*[A-Za-z0-9_.-]{1,20}\s*$")]
 Lot = Annotated[str, Meta(max_length=40)]
 Reference = Annotated[str, Meta(min_length=1, max_length=100)]
@@ -204,12 +234,24 @@ class GoodsMovementLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_field
     material_id: UUID
     plant_id: UUID
     location_id: UUID
-    # 311 only: where the stock goes.
+    # 311 and 301: where the stock goes (301: in to_plant_id).
     to_location_id: UUID | None = None
+    to_plant_id: UUID | None = None
     lot: Lot | None = None
     # Positive, in ``unit``; the movement type says whether it goes in or out.
     quantity: Decimal
     unit: UnitCode
+    # The stock category a receipt (101, 531, 701) goes into, or a scrap (551, 702) or a
+    # transfer (311) takes from; unrestricted when absent. 321/322/343/344 imply theirs.
+    category: StockCategory | None = None
+    # Receipts (101, 531): the price per ``unit``; the line is then valued at it, not at
+    # the moving average.
+    price: Decimal | None = None
+    # Issues to an order (261): the reservation the quantity is withdrawn from.
+    reservation_id: UUID | None = None
+    # Receipts creating a lot: its dates.
+    manufactured_on: date | None = None
+    expires_on: date | None = None
 
 
 class GoodsMovementCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -227,10 +269,16 @@ class GoodsMovementLine(msgspec.Struct, kw_only=True):
     plant_id: UUID
     location_id: UUID
     lot: str | None
+    category: StockCategory
     quantity: Decimal
     unit: str
     entry_quantity: Decimal
     entry_unit: str
+    # Signed like the quantity, in the organization's currency; lines valued at the
+    # moving average are restated when a back-dated posting changes the price before them.
+    value: Decimal
+    valuation: Literal["price", "average", "none"]
+    reservation_id: UUID | None = None
     entered_at: datetime
     entered_by: str
 
@@ -254,6 +302,7 @@ class StockBalance(msgspec.Struct, kw_only=True):
     plant_id: UUID
     location_id: UUID
     lot: str | None
+    category: StockCategory
     quantity: Decimal
     unit: str
     updated_at: datetime

@@ -44,7 +44,7 @@ RETURNING code, name, dimension, factor_numerator, factor_denominator, version, 
 -- name: material_get
 -- The material with id $1.
 SELECT id, number, description, type, base_unit, material_group, gross_weight, net_weight,
-    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed,
+    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
     version, created_at,
     created_by, updated_at, updated_by
 FROM inventory.materials
@@ -53,7 +53,7 @@ WHERE organization_id = app.current_org() AND id = $1;
 -- name: material_lock
 -- The material with id $1, locked until the transaction ends.
 SELECT id, number, description, type, base_unit, material_group, gross_weight, net_weight,
-    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed,
+    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
     version, created_at,
     created_by, updated_at, updated_by
 FROM inventory.materials
@@ -69,14 +69,14 @@ WHERE organization_id = app.current_org() AND number_key = lower($1);
 -- A new material; no row when the number is taken (ignoring case).
 -- $1 number, $2 description, $3 type, $4 base_unit, $5 material_group, $6 gross_weight,
 -- $7 net_weight, $8 weight_unit, $9 length, $10 width, $11 height, $12 dimension_unit,
--- $13 status, $14 negative_stock_allowed.
+-- $13 status, $14 negative_stock_allowed, $15 lot_managed.
 INSERT INTO inventory.materials (organization_id, number, description, type, base_unit,
     material_group, gross_weight, net_weight, weight_unit, length, width, height,
-    dimension_unit, status, negative_stock_allowed)
-VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    dimension_unit, status, negative_stock_allowed, lot_managed)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (organization_id, number_key) DO NOTHING
 RETURNING id, number, description, type, base_unit, material_group, gross_weight, net_weight,
-    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed,
+    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
     version, created_at,
     created_by, updated_at, updated_by;
 
@@ -87,10 +87,10 @@ UPDATE inventory.materials
 SET number = $2, description = $3, type = $4, base_unit = $5, material_group = $6,
     gross_weight = $7, net_weight = $8, weight_unit = $9, length = $10, width = $11,
     height = $12, dimension_unit = $13, status = $14, negative_stock_allowed = $15,
-    version = version + 1, updated_at = now(), updated_by = app.current_user_id()
+    lot_managed = $16, version = version + 1, updated_at = now(), updated_by = app.current_user_id()
 WHERE organization_id = app.current_org() AND id = $1
 RETURNING id, number, description, type, base_unit, material_group, gross_weight, net_weight,
-    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed,
+    weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
     version, created_at,
     created_by, updated_at, updated_by;
 
@@ -117,7 +117,7 @@ WHERE organization_id = app.current_org() AND id = $1;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -145,7 +145,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -172,7 +172,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -199,7 +199,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -226,7 +226,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -253,7 +253,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -447,15 +447,6 @@ WHERE organization_id = app.current_org() AND plant_id = $1 AND id = ANY ($2::uu
 
 -- ---------------------------------------------------------------- goods movements
 
--- name: movement_insert
--- A goods movement document: $1 plant_id, $2 movement_type, $3 posting_date, $4 reference,
--- $5 reversal_of (a second reversal of the same document fails on a unique index).
-INSERT INTO inventory.goods_movements (organization_id, plant_id, movement_type, posting_date,
-    reference, reversal_of)
-VALUES (app.current_org(), $1, $2, $3, $4, $5)
-RETURNING id, plant_id, movement_type, posting_date, reference, reversal_of, created_at,
-    created_by;
-
 -- name: movement_get
 -- Goods movement document $1.
 SELECT id, plant_id, movement_type, posting_date, reference, reversal_of, created_at,
@@ -468,85 +459,24 @@ WHERE organization_id = app.current_org() AND id = $1;
 SELECT id FROM inventory.goods_movements
 WHERE organization_id = app.current_org() AND reversal_of = $1;
 
--- name: movement_lines_insert
--- The ledger lines of document $1 posted on $2 with type $3, one per array element:
--- $4 line_no, $5 material_id, $6 plant_id, $7 location_id, $8 lot ('' = none),
--- $9 quantity in base unit (signed), $10 entry quantity (signed), $11 entry unit.
-INSERT INTO inventory.goods_movement_lines (organization_id, movement_id, posting_date,
-    movement_type, line_no, material_id, plant_id, location_id, lot, quantity,
-    entry_quantity, entry_unit)
-SELECT app.current_org(), $1, $2, $3, l.line_no, l.material_id, l.plant_id, l.location_id,
-    l.lot, l.quantity, l.entry_quantity, l.entry_unit
-FROM unnest($4::integer[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::numeric[],
-    $10::numeric[], $11::text[])
-    AS l(line_no, material_id, plant_id, location_id, lot, quantity, entry_quantity, entry_unit);
-
--- name: movement_lines_of
--- The lines of document $1 posted on $2 (the partition key prunes to one month).
-SELECT gl.line_no, gl.material_id, gl.plant_id, gl.location_id, gl.lot, gl.quantity,
-    m.base_unit AS unit, gl.entry_quantity, gl.entry_unit, gl.entered_at, gl.entered_by
-FROM inventory.goods_movement_lines gl
-JOIN inventory.materials m ON m.organization_id = gl.organization_id AND m.id = gl.material_id
-WHERE gl.organization_id = app.current_org() AND gl.posting_date = $2 AND gl.movement_id = $1
-ORDER BY gl.line_no;
-
 -- ---------------------------------------------------------------- stock
 
--- name: balance_add
--- Add $5 (> 0, base unit) to the on-hand of material $1 in plant $2, location $3, lot $4
--- ('' = none). The row lock serializes postings on the same stock. Returns the new on-hand.
-INSERT INTO inventory.stock_balances AS b (organization_id, material_id, plant_id,
-    location_id, lot, quantity, negative_allowed)
-SELECT app.current_org(), $1, $2, $3, $4, $5::numeric, m.negative_stock_allowed
-FROM inventory.materials m
-WHERE m.organization_id = app.current_org() AND m.id = $1
-ON CONFLICT (organization_id, material_id, plant_id, location_id, lot) DO UPDATE
-SET quantity = b.quantity + excluded.quantity, negative_allowed = excluded.negative_allowed,
-    updated_at = now()
-RETURNING b.quantity;
-
--- name: balance_open
--- Make sure an on-hand row exists for material $1 in plant $2, location $3, lot $4, at zero.
--- (A take cannot be an INSERT ... ON CONFLICT: PostgreSQL checks the CHECK constraint on
--- the row it proposes to insert, a negative one, before it sees the conflict.)
-INSERT INTO inventory.stock_balances (organization_id, material_id, plant_id, location_id,
-    lot, quantity, negative_allowed)
-SELECT app.current_org(), $1, $2, $3, $4, 0, m.negative_stock_allowed
-FROM inventory.materials m
-WHERE m.organization_id = app.current_org() AND m.id = $1
-ON CONFLICT (organization_id, material_id, plant_id, location_id, lot) DO NOTHING;
-
--- name: balance_take
--- Add $5 (< 0, base unit) to the on-hand row of material $1 in plant $2, location $3, lot
--- $4. The row lock serializes postings on the same stock; the CHECK refuses a result below
--- zero unless the material allows negative stock. Returns the new on-hand.
-UPDATE inventory.stock_balances b
-SET quantity = b.quantity + $5::numeric, negative_allowed = m.negative_stock_allowed,
-    updated_at = now()
-FROM inventory.materials m
-WHERE b.organization_id = app.current_org() AND b.material_id = $1 AND b.plant_id = $2
-  AND b.location_id = $3 AND b.lot = $4
-  AND m.organization_id = b.organization_id AND m.id = b.material_id
-RETURNING b.quantity;
-
--- name: balance_get
--- On-hand of material $1 in plant $2, location $3, lot $4 ('' = none); no row = none.
-SELECT quantity FROM inventory.stock_balances
-WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2
-  AND location_id = $3 AND lot = $4;
-
 -- name: stock_page
--- On-hand rows, optionally of material $1, plant $2, location $3, in key order after
--- ($4 material_id, $5 plant_id, $6 location_id, $7 lot), at most $8.
-SELECT b.material_id, b.plant_id, b.location_id, b.lot, b.quantity, m.base_unit AS unit,
-    b.updated_at
+-- On-hand rows, optionally of material $1, plant $2, location $3, lot $4 ('' = none),
+-- category $5, in key order after ($6 material_id, $7 plant_id, $8 location_id, $9 lot,
+-- $10 category), at most $11.
+SELECT b.material_id, b.plant_id, b.location_id, b.lot, b.category, b.quantity,
+    m.base_unit AS unit, b.updated_at
 FROM inventory.stock_balances b
 JOIN inventory.materials m ON m.organization_id = b.organization_id AND m.id = b.material_id
 WHERE b.organization_id = app.current_org()
   AND ($1::uuid IS NULL OR b.material_id = $1)
   AND ($2::uuid IS NULL OR b.plant_id = $2)
   AND ($3::uuid IS NULL OR b.location_id = $3)
-  AND ($4::uuid IS NULL
-       OR (b.material_id, b.plant_id, b.location_id, b.lot) > ($4, $5::uuid, $6::uuid, $7::text))
-ORDER BY b.material_id, b.plant_id, b.location_id, b.lot
-LIMIT $8;
+  AND ($4::text IS NULL OR b.lot = $4)
+  AND ($5::text IS NULL OR b.category = $5)
+  AND ($6::uuid IS NULL
+       OR (b.material_id, b.plant_id, b.location_id, b.lot, b.category)
+          > ($6, $7::uuid, $8::uuid, $9::text, $10::text))
+ORDER BY b.material_id, b.plant_id, b.location_id, b.lot, b.category
+LIMIT $11;

@@ -92,6 +92,7 @@ def _material_args(fields: MaterialCreate) -> tuple[Any, ...]:
         fields.dimension_unit,
         fields.status,
         fields.negative_stock_allowed,
+        fields.lot_managed,
     )
 
 

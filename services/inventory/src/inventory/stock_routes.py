@@ -16,6 +16,7 @@ from inventory.models import (
     Location,
     LocationCreate,
     StockBalance,
+    StockCategory,
 )
 from inventory.routes import BASE, Cursor, Db, Limit, Who
 from inventory.service import idempotency, locations, movements, stock
@@ -78,7 +79,7 @@ async def post_goods_movement(
 async def reverse_goods_movement(
     db: Db, caller: Who, movement_id: FromPath[UUID]
 ) -> Response[GoodsMovement]:
-    """Post the reversal (102, 262, 312, 552); a document is reversed once only (else 409)."""
+    """Post the reversal (type + 1: 102, 262, 302, ...); once per document (else 409)."""
     movement = await movements.reverse(db, caller, movement_id)
     href = f"{BASE}/goods-movements/{movement.id}"
     return Response(movement, status_code=201, headers={"Location": href})
@@ -96,10 +97,18 @@ async def list_stock(
     material_id: Annotated[UUID | None, QueryParameter()] = None,
     plant_id: Annotated[UUID | None, QueryParameter()] = None,
     location_id: Annotated[UUID | None, QueryParameter()] = None,
+    lot: Annotated[str | None, QueryParameter()] = None,
+    category: Annotated[StockCategory | None, QueryParameter()] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[StockBalance]:
-    where = StockFilter(material_id=material_id, plant_id=plant_id, location_id=location_id)
+    where = StockFilter(
+        material_id=material_id,
+        plant_id=plant_id,
+        location_id=location_id,
+        lot=lot,
+        category=category,
+    )
     return await stock.on_hand(db, caller, where, cursor, limit)
 
 

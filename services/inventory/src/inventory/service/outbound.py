@@ -8,10 +8,12 @@ import msgspec
 
 from inventory.models import GoodsMovement, Material
 from inventory.service.caller import Caller
+from inventory.stock_models import LotRecord
 from unison_bus import LiveUpdate, notify_live, publish
 from unison_events.inventory import (
     GoodsMovementPosted,
     GoodsMovementPostedLine,
+    LotStatusChanged,
     MaterialChanged,
     MaterialCreated,
     MaterialDeleted,
@@ -80,6 +82,11 @@ async def goods_movement_posted(
             lot=line.lot,
             quantity=line.quantity,
             unit=line.unit,
+            category=line.category,
+            entry_quantity=line.entry_quantity,
+            entry_unit=line.entry_unit,
+            value=line.value,
+            reservation_id=line.reservation_id,
         )
         for line in movement.lines
     )
@@ -102,3 +109,29 @@ async def goods_movement_posted(
         data={"movement_type": movement.movement_type},
     )
     await notify_live(conn, update)
+
+
+async def lot_status_changed(
+    conn: asyncpg.Connection, caller: Caller, lot: LotRecord, previous: str | None
+) -> None:
+    org = caller.tenant.organization_id
+    await publish(
+        conn,
+        LotStatusChanged(
+            organization_id=org,
+            material_id=lot.material_id,
+            lot=lot.lot,
+            status=lot.status,
+            previous=previous,
+            reason=lot.status_reason,
+        ),
+    )
+    await notify_live(
+        conn,
+        LiveUpdate(
+            type="inventory.lot.status_changed",
+            id=f"{lot.material_id}/{lot.lot}",
+            organization_id=org,
+            data={"status": lot.status},
+        ),
+    )

@@ -1,0 +1,246 @@
+"""Typed functions for the posting engine's statements in ``ledger.sql``; each takes whole
+columns (lists) so a document of any size costs the same few round trips."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from inventory.models import GoodsMovement, GoodsMovementLine
+from unison_pg import Queries
+
+L = Queries.load(Path(__file__).with_name("ledger.sql"))
+
+NO_LOT = ""  # how "no lot" is kept, so the lot can be part of the balance key
+
+BalanceKey = tuple[UUID, UUID, UUID, str, str]  # material, plant, location, lot, category
+
+
+def show_lot(value: str) -> str | None:
+    return None if value == NO_LOT else value
+
+
+class PostingMaterial(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    number: str
+    base_unit: str
+    negative_stock_allowed: bool
+    lot_managed: bool
+    alt_units: list[str]
+    alt_numerators: list[Decimal]
+    alt_denominators: list[Decimal]
+
+
+class LotState(msgspec.Struct, frozen=True, kw_only=True):
+    material_id: UUID
+    lot: str
+    status: str
+    expires_on: date | None
+
+
+class Header(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    plant_id: UUID
+    movement_type: str
+    posting_date: date
+    reference: str | None
+    reversal_of: UUID | None = None
+
+
+class Line(msgspec.Struct, frozen=True, kw_only=True):
+    """A ledger line to write. ``index`` is the request line it came from (its pointer)."""
+
+    movement_id: UUID
+    posting_date: date
+    movement_type: str
+    line_no: int
+    material_id: UUID
+    plant_id: UUID
+    location_id: UUID
+    lot: str
+    category: str
+    quantity: Decimal
+    entry_quantity: Decimal
+    entry_unit: str
+    value: Decimal
+    valuation: str
+    reservation_id: UUID | None
+    index: int
+
+    @property
+    def key(self) -> BalanceKey:
+        return (self.material_id, self.plant_id, self.location_id, self.lot, self.category)
+
+
+class ReservationState(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    plant_id: UUID
+    material_id: UUID
+    location_id: UUID | None
+    lot: str | None
+    status: str
+    quantity: Decimal
+    withdrawn: Decimal
+    expired: bool
+
+
+def _columns(keys: Sequence[BalanceKey]) -> list[list[object]]:
+    return [[k[i] for k in keys] for i in range(5)]
+
+
+async def materials(conn: asyncpg.Connection, ids: Sequence[UUID]) -> dict[UUID, PostingMaterial]:
+    records = await conn.fetch(L.posting_materials, list(ids))
+    return {r["id"]: msgspec.convert(dict(r), PostingMaterial) for r in records}
+
+
+async def locations(conn: asyncpg.Connection, ids: Sequence[UUID]) -> dict[UUID, UUID]:
+    """Location id -> its plant, for the locations that exist."""
+    return {r["id"]: r["plant_id"] for r in await conn.fetch(L.posting_locations, list(ids))}
+
+
+async def lots(
+    conn: asyncpg.Connection, keys: Sequence[tuple[UUID, str]]
+) -> dict[tuple[UUID, str], LotState]:
+    records = await conn.fetch(L.posting_lots, [k[0] for k in keys], [k[1] for k in keys])
+    return {(r["material_id"], r["lot"]): msgspec.convert(dict(r), LotState) for r in records}
+
+
+async def lots_ensure(
+    conn: asyncpg.Connection, rows: Sequence[tuple[UUID, str, date | None, date | None]]
+) -> None:
+    await conn.execute(L.lots_ensure, *[[row[i] for row in rows] for i in range(4)])
+
+
+async def periods_lock(conn: asyncpg.Connection, plants: Sequence[UUID]) -> dict[UUID, date]:
+    """Hold the plants' period locks shared; returns each plant's latest closed month."""
+    ordered = sorted(set(plants), key=str)
+    await conn.fetchval(L.periods_lock, ordered)
+    return {r["plant_id"]: r["period"] for r in await conn.fetch(L.closed_through, ordered)}
+
+
+async def valuations_lock(conn: asyncpg.Connection, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+    ordered = sorted(set(pairs))
+    columns = [[p[0] for p in ordered], [p[1] for p in ordered]]
+    await conn.execute(L.valuations_open, *columns)
+    await conn.fetch(L.valuations_lock, *columns)
+
+
+async def balances_lock(
+    conn: asyncpg.Connection, keys: Sequence[BalanceKey]
+) -> dict[BalanceKey, Decimal]:
+    ordered = sorted(set(keys), key=lambda k: (str(k[0]), str(k[1]), str(k[2]), k[3], k[4]))
+    columns = _columns(ordered)
+    await conn.execute(L.balances_open, *columns)
+    records = await conn.fetch(L.balances_lock, *columns)
+    return {
+        (r["material_id"], r["plant_id"], r["location_id"], r["lot"], r["category"]): r["quantity"]
+        for r in records
+    }
+
+
+async def balances_apply(conn: asyncpg.Connection, deltas: dict[BalanceKey, Decimal]) -> None:
+    keys = list(deltas)
+    await conn.execute(L.balances_apply, *_columns(keys), [deltas[k] for k in keys])
+
+
+async def headers_insert(conn: asyncpg.Connection, headers: Sequence[Header]) -> None:
+    await conn.execute(
+        L.headers_insert,
+        [h.id for h in headers],
+        [h.plant_id for h in headers],
+        [h.movement_type for h in headers],
+        [h.posting_date for h in headers],
+        [h.reference for h in headers],
+        [h.reversal_of for h in headers],
+    )
+
+
+async def lines_insert(conn: asyncpg.Connection, lines: Sequence[Line]) -> None:
+    await conn.execute(
+        L.lines_insert,
+        [x.movement_id for x in lines],
+        [x.posting_date for x in lines],
+        [x.movement_type for x in lines],
+        [x.line_no for x in lines],
+        [x.material_id for x in lines],
+        [x.plant_id for x in lines],
+        [x.location_id for x in lines],
+        [x.lot for x in lines],
+        [x.category for x in lines],
+        [x.quantity for x in lines],
+        [x.entry_quantity for x in lines],
+        [x.entry_unit for x in lines],
+        [x.value for x in lines],
+        [x.valuation for x in lines],
+        [x.reservation_id for x in lines],
+    )
+
+
+class Dip(msgspec.Struct, frozen=True):
+    index: int
+    posting_date: date
+    balance: Decimal
+
+
+async def history_dips(conn: asyncpg.Connection, lines: Sequence[Line]) -> list[Dip]:
+    records = await conn.fetch(
+        L.history_dips,
+        *_columns([x.key for x in lines]),
+        [x.posting_date for x in lines],
+        [x.index for x in lines],
+    )
+    return [Dip(r["idx"], r["posting_date"], r["balance"]) for r in records]
+
+
+async def revalue(
+    conn: asyncpg.Connection, movement_ids: Sequence[UUID], pairs: Sequence[tuple[UUID, UUID]]
+) -> int:
+    if not pairs:
+        return 0
+    ordered = sorted(set(pairs))
+    changed = await conn.fetchval(
+        L.revalue, list(movement_ids), [p[0] for p in ordered], [p[1] for p in ordered]
+    )
+    return int(changed or 0)
+
+
+async def transfer_values_copy(conn: asyncpg.Connection, movement_ids: Sequence[UUID]) -> None:
+    await conn.execute(L.transfer_values_copy, list(movement_ids))
+
+
+async def reservations_for_issue(
+    conn: asyncpg.Connection, ids: Sequence[UUID]
+) -> dict[UUID, ReservationState]:
+    records = await conn.fetch(L.reservations_for_issue, sorted(set(ids)))
+    return {r["id"]: msgspec.convert(dict(r), ReservationState) for r in records}
+
+
+async def reservations_withdraw(
+    conn: asyncpg.Connection, withdrawals: Sequence[tuple[UUID, Decimal]]
+) -> None:
+    await conn.execute(
+        L.reservations_withdraw, [w[0] for w in withdrawals], [w[1] for w in withdrawals]
+    )
+
+
+async def movements_with_lines(
+    conn: asyncpg.Connection, ids: Sequence[UUID]
+) -> list[GoodsMovement]:
+    """Documents ``ids`` with their lines, in the order of ``ids``."""
+    headers = {
+        r["id"]: msgspec.convert(dict(r), GoodsMovement)
+        for r in await conn.fetch(L.movements_get, list(ids))
+    }
+    dates = sorted({h.posting_date for h in headers.values()})
+    for r in await conn.fetch(L.lines_of_movements, list(headers), dates):
+        row = dict(r)
+        movement_id = row.pop("movement_id")
+        row["lot"] = show_lot(row["lot"])
+        headers[movement_id].lines.append(msgspec.convert(row, GoodsMovementLine))
+    return [headers[i] for i in ids if i in headers]
