@@ -21,10 +21,12 @@ from litestar.testing import AsyncTestClient
 from inventory.app import create_app
 from inventory.demo import seed_units
 from inventory.settings import Settings
+from tests.inventory.ledger_support import Ledger
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 
 Headers = Callable[..., dict[str, str]]
 MakeMaterial = Callable[..., Awaitable[dict[str, Any]]]
+Count = Callable[[str], Awaitable[int]]
 
 
 @pytest.fixture(scope="session")
@@ -144,3 +146,9 @@ def make_material(client: AsyncTestClient[Any], auth: Headers, units: None) -> M
         return material
 
     return make
+
+
+@pytest.fixture
+def ledger(client: AsyncTestClient[Any], auth: Headers, plants: list[UUID], units: None) -> Ledger:
+    """The stock ledger API of the test's organization, through the test client."""
+    return Ledger(client, auth, plants)

@@ -145,20 +145,22 @@ FROM unnest($1::uuid[], $2::date[], $3::text[], $4::integer[], $5::uuid[], $6::u
 ORDER BY l.ord;
 
 -- name: history_dips
--- For back-dated lines taking stock out: the lowest the on-hand of each key ($1 material,
--- $2 plant, $3 location, $4 lot, $5 category) goes from posting date $6 on, now that the
--- line is in the ledger, with the date it happens; $7 is the request line's index. Only
--- keys that would go below zero. The on-hand after a line is the current on-hand minus
--- everything posted after it, so only the key's lines from the posting date on are read.
+-- For back-dated postings taking stock out: the lowest the on-hand of each key ($1 material,
+-- $2 plant, $3 location, $4 lot, $5 category) would go with $8 (negative) added at the end
+-- of posting date $6, and the date it happens; $7 is the request line's index. Only keys
+-- that would go below zero. The on-hand after a line is the current on-hand minus
+-- everything posted after it, so only the key's lines after the posting date are read.
+-- Run under the balance row lock: no line of the key can be added meanwhile.
 SELECT k.idx, d.posting_date, d.balance
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::date[],
-    $7::integer[]) AS k(material_id, plant_id, location_id, lot, category, from_date, idx)
+    $7::integer[], $8::numeric[])
+    AS k(material_id, plant_id, location_id, lot, category, from_date, idx, delta)
 JOIN inventory.stock_balances b
     ON b.organization_id = app.current_org() AND b.material_id = k.material_id
    AND b.plant_id = k.plant_id AND b.location_id = k.location_id AND b.lot = k.lot
    AND b.category = k.category
 CROSS JOIN LATERAL (
-    SELECT x.posting_date, b.quantity - x.after AS balance
+    SELECT x.posting_date, b.quantity + k.delta - x.after AS balance
     FROM (
         SELECT l.posting_date,
             coalesce(sum(l.quantity) OVER (
@@ -167,7 +169,14 @@ CROSS JOIN LATERAL (
                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS after
         FROM inventory.goods_movement_lines l
         WHERE l.organization_id = app.current_org() AND l.material_id = k.material_id
-          AND l.plant_id = k.plant_id AND l.posting_date >= k.from_date
+          AND l.plant_id = k.plant_id AND l.posting_date > k.from_date
+          AND l.location_id = k.location_id AND l.lot = k.lot AND l.category = k.category
+        UNION ALL
+        -- The end of the posting date itself, where the new line goes.
+        SELECT k.from_date, coalesce(sum(l.quantity), 0)
+        FROM inventory.goods_movement_lines l
+        WHERE l.organization_id = app.current_org() AND l.material_id = k.material_id
+          AND l.plant_id = k.plant_id AND l.posting_date > k.from_date
           AND l.location_id = k.location_id AND l.lot = k.lot AND l.category = k.category
     ) x
     ORDER BY balance, x.posting_date

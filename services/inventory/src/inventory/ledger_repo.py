@@ -188,12 +188,16 @@ class Dip(msgspec.Struct, frozen=True):
     balance: Decimal
 
 
-async def history_dips(conn: asyncpg.Connection, lines: Sequence[Line]) -> list[Dip]:
+async def history_dips(
+    conn: asyncpg.Connection, takes: Sequence[tuple[BalanceKey, date, int, Decimal]]
+) -> list[Dip]:
+    """``takes``: (key, posting date, request line index, quantity taken, negative)."""
     records = await conn.fetch(
         L.history_dips,
-        *_columns([x.key for x in lines]),
-        [x.posting_date for x in lines],
-        [x.index for x in lines],
+        *_columns([t[0] for t in takes]),
+        [t[1] for t in takes],
+        [t[2] for t in takes],
+        [t[3] for t in takes],
     )
     return [Dip(r["idx"], r["posting_date"], r["balance"]) for r in records]
 

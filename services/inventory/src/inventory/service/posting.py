@@ -451,6 +451,7 @@ def _shortage(plan_: Plan, x: Line, available: Decimal) -> Conflict:
 
 async def _apply_balances(conn: asyncpg.Connection, plan_: Plan) -> None:
     current = await ledger_repo.balances_lock(conn, [x.key for x in plan_.lines])
+    await _check_history(conn, plan_, current)
     running = dict(current)
     deltas: dict[BalanceKey, Decimal] = defaultdict(Decimal)
     for x in plan_.lines:
@@ -462,21 +463,25 @@ async def _apply_balances(conn: asyncpg.Connection, plan_: Plan) -> None:
     await ledger_repo.balances_apply(conn, {k: d for k, d in deltas.items() if d != 0})
 
 
-async def _check_history(conn: asyncpg.Connection, plan_: Plan) -> None:
-    """A back-dated line taking stock out must not take any later balance below zero."""
-    back_dated = [
-        x
-        for x in plan_.lines
-        if x.quantity < 0
-        and x.posting_date < today()
-        and x.material_id not in plan_.negative_allowed
-    ]
-    if not back_dated:
+async def _check_history(
+    conn: asyncpg.Connection, plan_: Plan, current: dict[BalanceKey, Decimal]
+) -> None:
+    """A back-dated posting taking stock out must leave every later balance of the same
+    stock at zero or more; the refusal says on which day it would go below and by how
+    much. Checked on the locked balance rows, before anything is written."""
+    takes: dict[BalanceKey, tuple[date, int, Decimal]] = {}
+    for x in plan_.lines:
+        if x.material_id in plan_.negative_allowed or x.posting_date >= today():
+            continue
+        first_date, first_index, delta = takes.get(x.key, (x.posting_date, x.index, Decimal(0)))
+        takes[x.key] = (min(first_date, x.posting_date), first_index, delta + x.quantity)
+    wanted = [(key, d, i, q) for key, (d, i, q) in takes.items() if q < 0]
+    if not wanted:
         return
-    dips = await ledger_repo.history_dips(conn, back_dated)
+    dips = await ledger_repo.history_dips(conn, wanted)
     if dips:
         dip = dips[0]
-        x = next(line for line in back_dated if line.index == dip.index)
+        x = next(line for line in plan_.lines if line.index == dip.index)
         unit = plan_.units.get(x.material_id, "")
         number = plan_.numbers.get(x.material_id, str(x.material_id))
         detail = (
@@ -532,7 +537,6 @@ async def write(conn: asyncpg.Connection, plan_: Plan) -> list[UUID]:
         await ledger_repo.lots_ensure(conn, plan_.lots_to_create)
     await ledger_repo.headers_insert(conn, plan_.headers)
     await ledger_repo.lines_insert(conn, plan_.lines)
-    await _check_history(conn, plan_)
     await _withdraw_reservations(conn, plan_)
     ids = [h.id for h in plan_.headers]
     # Plants receiving a 301 are valued after the sending plants: the stock arrives at
