@@ -405,7 +405,7 @@ async def test_a_posting_publishes_goods_movement_posted_in_its_transaction(
                 "category": "unrestricted",
                 "entry_quantity": "3",
                 "entry_unit": "PC",
-                "value": "0",
+                "value": "0.00",
                 "reservation_id": None,
             }
         ]

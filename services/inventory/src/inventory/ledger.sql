@@ -186,34 +186,16 @@ WHERE d.balance < 0 AND NOT b.negative_allowed
 ORDER BY k.idx;
 
 -- name: revalue
--- Run the moving-average walk (inventory.revalue) for each material and plant of
--- ($2 material_id, $3 plant_id) from the first line documents $1 put in the ledger.
--- Returns how many line values changed.
-WITH starts AS (
-    SELECT DISTINCT ON (l.material_id, l.plant_id)
-        l.material_id, l.plant_id, l.posting_date, l.entered_at, l.movement_id, l.line_no
-    FROM inventory.goods_movement_lines l
-    JOIN unnest($2::uuid[], $3::uuid[]) AS g(material_id, plant_id)
-        ON l.material_id = g.material_id AND l.plant_id = g.plant_id
-    WHERE l.organization_id = app.current_org() AND l.movement_id = ANY ($1::uuid[])
-      AND l.valuation <> 'none'
-    ORDER BY l.material_id, l.plant_id, l.posting_date, l.entered_at, l.movement_id,
-        l.line_no
-)
-SELECT coalesce(sum(inventory.revalue(s.material_id, s.plant_id, s.posting_date,
-    s.entered_at, s.movement_id, s.line_no, $1::uuid[])), 0)::integer
-FROM (SELECT * FROM starts ORDER BY material_id, plant_id) s;
-
--- name: transfer_values_copy
--- A stock transfer between plants (301, 302) arrives at the value it left with: each
--- receiving line (odd line_no) of documents $1 takes the negated value of its sending line.
-UPDATE inventory.goods_movement_lines r
-SET value = -s.value
-FROM inventory.goods_movement_lines s
-WHERE r.organization_id = app.current_org() AND r.movement_id = ANY ($1::uuid[])
-  AND r.movement_type IN ('301', '302') AND r.valuation = 'price'
-  AND s.organization_id = r.organization_id AND s.movement_id = r.movement_id
-  AND s.posting_date = r.posting_date AND s.line_no = r.line_no - 1;
+-- Run the moving-average walk (inventory.revalue) for each material and plant ($1
+-- material_id, $2 plant_id) on its slice $3..$4 (1-based, inclusive) of the new lines'
+-- columns: $5 posting dates, $6 quantities, $7 values, $8 valuations. Returns each
+-- group's values for its new lines, in group order.
+SELECT g.ord, inventory.revalue(g.material_id, g.plant_id, ($5::date[])[g.lo:g.hi],
+    ($6::numeric[])[g.lo:g.hi], ($7::numeric[])[g.lo:g.hi], ($8::text[])[g.lo:g.hi])
+    AS amounts
+FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::integer[])
+    WITH ORDINALITY AS g(material_id, plant_id, lo, hi, ord)
+ORDER BY g.ord;
 
 -- name: reservations_for_issue
 -- The reservations $1, locked: an issue withdraws from them.

@@ -203,19 +203,30 @@ async def history_dips(
 
 
 async def revalue(
-    conn: asyncpg.Connection, movement_ids: Sequence[UUID], pairs: Sequence[tuple[UUID, UUID]]
-) -> int:
-    if not pairs:
-        return 0
-    ordered = sorted(set(pairs))
-    changed = await conn.fetchval(
-        L.revalue, list(movement_ids), [p[0] for p in ordered], [p[1] for p in ordered]
+    conn: asyncpg.Connection, groups: Sequence[tuple[UUID, UUID, Sequence[Line]]]
+) -> list[list[Decimal]]:
+    """The values of each group's new lines (given in ledger order) at the moving average,
+    restating existing lines after them; one round trip for all groups."""
+    if not groups:
+        return []
+    flat = [x for _, _, lines in groups for x in lines]
+    bounds: list[tuple[int, int]] = []
+    start = 1
+    for _, _, lines in groups:
+        bounds.append((start, start + len(lines) - 1))
+        start += len(lines)
+    records = await conn.fetch(
+        L.revalue,
+        [g[0] for g in groups],
+        [g[1] for g in groups],
+        [b[0] for b in bounds],
+        [b[1] for b in bounds],
+        [x.posting_date for x in flat],
+        [x.quantity for x in flat],
+        [x.value for x in flat],
+        [x.valuation for x in flat],
     )
-    return int(changed or 0)
-
-
-async def transfer_values_copy(conn: asyncpg.Connection, movement_ids: Sequence[UUID]) -> None:
-    await conn.execute(L.transfer_values_copy, list(movement_ids))
+    return [list(r["amounts"]) for r in records]
 
 
 async def reservations_for_issue(

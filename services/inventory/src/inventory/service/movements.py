@@ -65,8 +65,8 @@ async def post_in(
         for index, line in enumerate(data.lines)
     ]
     plan = await posting.plan(conn, caller, [document], requested)
-    ids = await posting.write(conn, plan)
-    return (await _publish(conn, caller, ids))[0]
+    await posting.write(conn, plan)
+    return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
 
 
 class Posted(msgspec.Struct, frozen=True):
@@ -146,8 +146,10 @@ async def post_batch(
             if replay is not None:
                 return Posted(replay.status, replay.body, None, replayed=True)
         plan = await posting.plan(conn, caller, documents, requested)
-        ids = await posting.write(conn, plan)
-        await _publish(conn, caller, ids)
+        written = await posting.write(conn, plan)
+        # Published from what was written, not read back: a batch is ingest, not a read.
+        await outbound.goods_movements_written(conn, caller, plan.headers, written, plan.units)
+        ids = [h.id for h in plan.headers]
         members: list[list[int]] = [[] for _ in documents]
         for item_index, item in enumerate(requested):
             members[item.doc].append(item_index)
@@ -240,11 +242,11 @@ async def reverse(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovem
         plan.numbers = {m.id: m.number for m in materials.values()}
         plan.negative_allowed = {m.id for m in materials.values() if m.negative_stock_allowed}
         try:
-            ids = await posting.write(conn, plan)
+            await posting.write(conn, plan)
         except asyncpg.UniqueViolationError:
             # Another reversal of the same document committed first.
             raise Conflict(f"goods movement {movement_id} was already reversed") from None
-        return (await _publish(conn, caller, ids))[0]
+        return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
 
 
 async def get(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovement:

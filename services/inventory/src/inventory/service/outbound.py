@@ -3,13 +3,16 @@ transaction as the change: an event on the bus and a small live-update NOTIFY.""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
 import msgspec
 
+from inventory.ledger_repo import Header, Line, show_lot
 from inventory.models import GoodsMovement, Material
 from inventory.service.caller import Caller
 from inventory.stock_models import LotRecord
-from unison_bus import LiveUpdate, notify_live, publish
+from unison_bus import LiveUpdate, notify_live, publish, publish_many
 from unison_events.inventory import (
     GoodsMovementPosted,
     GoodsMovementPostedLine,
@@ -135,3 +138,57 @@ async def lot_status_changed(
             data={"status": lot.status},
         ),
     )
+
+
+async def goods_movements_written(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    headers: list[Header],
+    lines: list[Line],
+    units: dict[UUID, str],
+) -> None:
+    """One ``goods_movement.posted`` per document of a batch, from the lines as written,
+    sent in one round trip; one live update for the whole batch."""
+    org = caller.tenant.organization_id
+    by_document: dict[UUID, list[GoodsMovementPostedLine]] = {h.id: [] for h in headers}
+    for x in lines:
+        by_document[x.movement_id].append(
+            GoodsMovementPostedLine(
+                material_id=x.material_id,
+                plant_id=x.plant_id,
+                location_id=x.location_id,
+                lot=show_lot(x.lot),
+                quantity=x.quantity,
+                unit=units.get(x.material_id, x.entry_unit),
+                category=x.category,
+                entry_quantity=x.entry_quantity,
+                entry_unit=x.entry_unit,
+                value=x.value,
+                reservation_id=x.reservation_id,
+            )
+        )
+    events = [
+        GoodsMovementPosted(
+            organization_id=org,
+            plant_id=h.plant_id,
+            movement_id=h.id,
+            movement_type=h.movement_type,
+            posting_date=h.posting_date,
+            reference=h.reference,
+            reversal_of=h.reversal_of,
+            lines=tuple(by_document[h.id]),
+        )
+        for h in headers
+    ]
+    await publish_many(conn, events)
+    for plant_id in sorted({h.plant_id for h in headers}, key=str):
+        await notify_live(
+            conn,
+            LiveUpdate(
+                type="inventory.goods_movement.batch_posted",
+                id=str(headers[0].id),
+                organization_id=org,
+                plant_id=plant_id,
+                data={"documents": sum(1 for h in headers if h.plant_id == plant_id)},
+            ),
+        )

@@ -527,30 +527,57 @@ async def _withdraw_reservations(conn: asyncpg.Connection, plan_: Plan) -> None:
     )
 
 
-async def write(conn: asyncpg.Connection, plan_: Plan) -> list[UUID]:
-    """Write a checked plan; returns the documents' ids. Raises 409s naming the line."""
+async def _value(conn: asyncpg.Connection, lines: list[Line]) -> list[Line]:
+    """The lines with their values at the moving average, before they are written.
+
+    Plants receiving a 301 are valued after the sending plants: the stock arrives at the
+    value it left with (the receiving line follows its sending line in ``lines``).
+    """
+    receiving = {
+        (x.material_id, x.plant_id)
+        for x in lines
+        if x.movement_type in ("301", "302") and x.valuation == "price" and x.line_no % 2
+    }
+    valued = list(lines)
+    for phase in ("sending", "receiving"):
+        positions: dict[tuple[UUID, UUID], list[int]] = defaultdict(list)
+        for position, x in enumerate(valued):
+            pair = (x.material_id, x.plant_id)
+            if (pair in receiving) == (phase == "receiving"):
+                positions[pair].append(position)
+        if not positions:
+            continue
+        groups = []
+        for pair in sorted(positions):
+            # Ledger order: by posting date, then as inserted (entered_at is the clock).
+            ordered = sorted(positions[pair], key=lambda k: (valued[k].posting_date, k))
+            positions[pair] = ordered
+            groups.append((pair[0], pair[1], [valued[k] for k in ordered]))
+        amounts = await ledger_repo.revalue(conn, groups)
+        for (material_id, plant_id, _), values in zip(groups, amounts, strict=True):
+            for k, amount in zip(positions[(material_id, plant_id)], values, strict=True):
+                valued[k] = msgspec.structs.replace(valued[k], value=amount)
+        if phase == "sending":
+            for k, x in enumerate(valued):
+                if (x.material_id, x.plant_id) in receiving and x.line_no % 2:
+                    valued[k] = msgspec.structs.replace(x, value=-valued[k - 1].value)
+    return valued
+
+
+async def write(conn: asyncpg.Connection, plan_: Plan) -> list[Line]:
+    """Write a checked plan; returns its lines as written (with their values). Raises
+    409s naming the line."""
     await _check_periods(conn, plan_)
     pairs = {(x.material_id, x.plant_id) for x in plan_.lines}
     await ledger_repo.valuations_lock(conn, sorted(pairs))
     await _apply_balances(conn, plan_)
     if plan_.lots_to_create:
         await ledger_repo.lots_ensure(conn, plan_.lots_to_create)
+    lines = await _value(conn, plan_.lines)
     await ledger_repo.headers_insert(conn, plan_.headers)
-    await ledger_repo.lines_insert(conn, plan_.lines)
+    await ledger_repo.lines_insert(conn, lines)
     await _withdraw_reservations(conn, plan_)
-    ids = [h.id for h in plan_.headers]
-    # Plants receiving a 301 are valued after the sending plants: the stock arrives at
-    # the value it left with.
-    receiving = {
-        (x.material_id, x.plant_id)
-        for x in plan_.lines
-        if x.movement_type in ("301", "302") and x.valuation == "price"
-    }
-    await ledger_repo.revalue(conn, ids, sorted(pairs - receiving))
-    if receiving:
-        await ledger_repo.transfer_values_copy(conn, ids)
-        await ledger_repo.revalue(conn, ids, sorted(receiving))
-    return ids
+    return lines
 
 
 async def movements(conn: asyncpg.Connection, ids: Sequence[UUID]) -> list[GoodsMovement]:
