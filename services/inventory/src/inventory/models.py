@@ -130,6 +130,8 @@ class PlantData(msgspec.Struct, kw_only=True):
     lot_size: Decimal | None
     lead_time_days: int
     default_storage_location: str | None
+    # Max stock level (base unit) a reorder fills up to; the reorder point is the min.
+    max_stock: Decimal | None
     version: int
     created_at: datetime
     created_by: str
@@ -144,6 +146,7 @@ class PlantDataPut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lot_size: Decimal | None = None
     lead_time_days: LeadTimeDays = 0
     default_storage_location: StorageLocation | None = None
+    max_stock: Decimal | None = None
 
 
 class Conversion(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -172,7 +175,7 @@ class AuditEntry(msgspec.Struct, kw_only=True):
 # ------------------------------------------------------------------ stock ledger
 
 LocationKind = Literal["warehouse", "area", "bin"]
-MovementType = Literal["101", "102", "261", "262", "311", "312", "551", "552"]
+MovementType = Literal["101", "102", "261", "262", "311", "312", "551", "552", "701", "702"]
 # What a caller may post; each one's reversal (+1) comes from the reversal endpoint.
 PostedMovementType = Literal["101", "261", "311", "551"]
 LocationCode = Annotated[str, Meta(pattern=r"^\s*[A-Za-z0-9_.-]{1,20}\s*$")]

@@ -26,7 +26,7 @@ from unison_pg import Database
 from unison_web import Conflict, Forbidden, Invalid, NotFound
 
 # +1 into the location, -1 out of it; 311 is a pair of lines (- from, + to).
-DIRECTION = {"101": 1, "261": -1, "551": -1}
+DIRECTION = {"101": 1, "261": -1, "551": -1, "701": 1, "702": -1}
 REVERSAL = {"101": "102", "261": "262", "311": "312", "551": "552"}
 NOT_NEGATIVE = "stock_balances_not_negative"
 
