@@ -3,11 +3,13 @@ the differences as goods movements 701/702 in one transaction."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from inventory.cycle_count_repo import Q as CYCLE_COUNT_QUERIES
@@ -544,3 +546,37 @@ async def test_a_posting_that_drops_stock_below_the_reorder_point_tells_it_at_on
     )
     listed = await client.get("/api/inventory/replenishment/below-reorder-point", headers=auth())
     assert [i["material_id"] for i in listed.json()["items"]] == [material["id"]]
+
+
+async def test_concurrent_changes_and_overlapping_sheets_do_not_both_win(
+    http: httpx.AsyncClient,
+    auth: Headers,
+    make_material: MakeMaterial,
+    plants: list[uuid.UUID],
+    client: Client,
+    store: Store,
+    count_rows: Count,
+) -> None:
+    material = await make_material(number="CC-90")
+    await move(client, auth(), "101", material["id"], plants[0], store["B-01"], "5")
+    body = {"plant_id": str(plants[0]), "location_ids": [store["B-01"]]}
+    made = await asyncio.gather(
+        *(http.post(CYCLE_COUNTS, json=body, headers=auth()) for _ in range(4))
+    )
+    assert sorted(r.status_code for r in made) == [201, 409, 409, 409]
+    assert await count_rows("cycle_counts") == 1
+    [sheet] = [r.json() for r in made if r.status_code == 201]
+
+    url = f"{CYCLE_COUNTS}/{sheet['id']}/lines"
+    tagged = auth({"If-Match": '"1"'})
+    counts = await asyncio.gather(
+        *(
+            http.patch(url, json={"lines": [{"line_no": 1, "counted_quantity": q}]}, headers=tagged)
+            for q in ("4", "6")
+        )
+    )
+    assert sorted(r.status_code for r in counts) == [200, 412]
+    [winner] = [r.json() for r in counts if r.status_code == 200]
+    fetched = (await http.get(f"{CYCLE_COUNTS}/{sheet['id']}", headers=auth())).json()
+    assert fetched["version"] == 2
+    assert fetched["lines"][0]["counted_quantity"] == winner["lines"][0]["counted_quantity"]

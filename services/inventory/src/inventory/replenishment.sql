@@ -7,43 +7,51 @@
 SELECT plant_id FROM inventory.reorder_point_plants() AS plant_id ORDER BY plant_id;
 
 -- name: reorder_point_check
--- Compare on hand (every location and lot of the plant) with the reorder point of every
--- planned material/plant in the transaction's plants, in one pass: record the new
--- crossings below, remove those back at or above it (or no longer planned), and return
--- both ('below' / 'recovered') with what the events tell.
-WITH evaluated AS (
-    SELECT p.material_id, p.plant_id, coalesce(sum(b.quantity), 0) AS on_hand, p.reorder_point
-    FROM inventory.material_plants p
-    LEFT JOIN inventory.stock_balances b
-        ON b.organization_id = p.organization_id AND b.material_id = p.material_id
-       AND b.plant_id = p.plant_id
-    WHERE p.organization_id = app.current_org() AND p.reorder_point > 0
-    GROUP BY p.material_id, p.plant_id, p.reorder_point
+-- Compare on hand (every location and lot of the plant, summed per material and plant)
+-- with the reorder point of every planned material/plant in the transaction's plants, in
+-- one pass: record the new crossings below, remove those back at or above it (or no longer
+-- planned), and return both ('below' / 'recovered') with what the events tell.
+WITH on_hand AS (
+    SELECT b.material_id, b.plant_id, sum(b.quantity) AS quantity
+    FROM inventory.stock_balances b
+    WHERE b.organization_id = app.current_org()
+    GROUP BY b.material_id, b.plant_id
 ), below AS (
-    SELECT material_id, plant_id, on_hand, reorder_point FROM evaluated
-    WHERE on_hand < reorder_point
+    SELECT p.material_id, p.plant_id, coalesce(o.quantity, 0) AS on_hand, p.reorder_point
+    FROM inventory.material_plants p
+    LEFT JOIN on_hand o ON o.material_id = p.material_id AND o.plant_id = p.plant_id
+    WHERE p.organization_id = app.current_org() AND p.reorder_point > 0
+      AND coalesce(o.quantity, 0) < p.reorder_point
+), compared AS (
+    -- Only what changed: below and not yet recorded, or recorded and not below any more.
+    SELECT coalesce(n.material_id, s.material_id) AS material_id,
+        coalesce(n.plant_id, s.plant_id) AS plant_id, n.on_hand, n.reorder_point,
+        s.material_id IS NOT NULL AS was_below
+    FROM below n
+    FULL JOIN (SELECT material_id, plant_id FROM inventory.below_reorder_point
+               WHERE organization_id = app.current_org()) s
+        ON s.material_id = n.material_id AND s.plant_id = n.plant_id
+    WHERE n.material_id IS NULL OR s.material_id IS NULL
 ), crossed AS (
+    -- ON CONFLICT: a check running at the same moment recorded it first, and told it.
     INSERT INTO inventory.below_reorder_point (organization_id, material_id, plant_id, on_hand,
         reorder_point)
-    SELECT app.current_org(), material_id, plant_id, on_hand, reorder_point FROM below
+    SELECT app.current_org(), material_id, plant_id, on_hand, reorder_point FROM compared
+    WHERE NOT was_below
     ON CONFLICT (organization_id, material_id, plant_id) DO NOTHING
     RETURNING material_id, plant_id, on_hand, below_since
 ), recovered AS (
     DELETE FROM inventory.below_reorder_point s
-    WHERE s.organization_id = app.current_org()
-      AND NOT EXISTS (SELECT 1 FROM below
-                      WHERE below.material_id = s.material_id AND below.plant_id = s.plant_id)
+    USING compared c
+    WHERE c.was_below AND s.organization_id = app.current_org()
+      AND s.material_id = c.material_id AND s.plant_id = c.plant_id
     RETURNING s.material_id, s.plant_id, s.below_since
 ), changed AS (
     SELECT 'below' AS change, material_id, plant_id, on_hand, below_since FROM crossed
     UNION ALL
-    SELECT 'recovered', r.material_id, r.plant_id,
-        coalesce(e.on_hand, (SELECT coalesce(sum(b.quantity), 0) FROM inventory.stock_balances b
-                             WHERE b.organization_id = app.current_org()
-                               AND b.material_id = r.material_id AND b.plant_id = r.plant_id)),
-        r.below_since
+    SELECT 'recovered', r.material_id, r.plant_id, coalesce(o.quantity, 0), r.below_since
     FROM recovered r
-    LEFT JOIN evaluated e ON e.material_id = r.material_id AND e.plant_id = r.plant_id
+    LEFT JOIN on_hand o ON o.material_id = r.material_id AND o.plant_id = r.plant_id
 )
 SELECT c.change, c.material_id, m.number AS material_number, m.base_unit AS unit, c.plant_id,
     c.on_hand, nullif(p.reorder_point, 0) AS reorder_point, p.safety_stock, p.max_stock,
@@ -58,40 +66,48 @@ ORDER BY c.plant_id, c.material_id;
 -- name: reorder_point_check_materials
 -- reorder_point_check for the materials $1 only (in the transaction's plants): what a
 -- posting runs for the stock it just moved.
-WITH evaluated AS (
-    SELECT p.material_id, p.plant_id, coalesce(sum(b.quantity), 0) AS on_hand, p.reorder_point
-    FROM inventory.material_plants p
-    LEFT JOIN inventory.stock_balances b
-        ON b.organization_id = p.organization_id AND b.material_id = p.material_id
-       AND b.plant_id = p.plant_id
-    WHERE p.organization_id = app.current_org() AND p.material_id = ANY ($1::uuid[])
-      AND p.reorder_point > 0
-    GROUP BY p.material_id, p.plant_id, p.reorder_point
+WITH on_hand AS (
+    SELECT b.material_id, b.plant_id, sum(b.quantity) AS quantity
+    FROM inventory.stock_balances b
+    WHERE b.organization_id = app.current_org() AND b.material_id = ANY ($1::uuid[])
+    GROUP BY b.material_id, b.plant_id
 ), below AS (
-    SELECT material_id, plant_id, on_hand, reorder_point FROM evaluated
-    WHERE on_hand < reorder_point
+    SELECT p.material_id, p.plant_id, coalesce(o.quantity, 0) AS on_hand, p.reorder_point
+    FROM inventory.material_plants p
+    LEFT JOIN on_hand o ON o.material_id = p.material_id AND o.plant_id = p.plant_id
+    WHERE p.organization_id = app.current_org() AND p.reorder_point > 0 AND p.material_id = ANY ($1::uuid[])
+      AND coalesce(o.quantity, 0) < p.reorder_point
+), compared AS (
+    -- Only what changed: below and not yet recorded, or recorded and not below any more.
+    SELECT coalesce(n.material_id, s.material_id) AS material_id,
+        coalesce(n.plant_id, s.plant_id) AS plant_id, n.on_hand, n.reorder_point,
+        s.material_id IS NOT NULL AS was_below
+    FROM below n
+    FULL JOIN (SELECT material_id, plant_id FROM inventory.below_reorder_point
+               WHERE organization_id = app.current_org()
+                 AND material_id = ANY ($1::uuid[])) s
+        ON s.material_id = n.material_id AND s.plant_id = n.plant_id
+    WHERE n.material_id IS NULL OR s.material_id IS NULL
 ), crossed AS (
+    -- ON CONFLICT: a check running at the same moment recorded it first, and told it.
     INSERT INTO inventory.below_reorder_point (organization_id, material_id, plant_id, on_hand,
         reorder_point)
-    SELECT app.current_org(), material_id, plant_id, on_hand, reorder_point FROM below
+    SELECT app.current_org(), material_id, plant_id, on_hand, reorder_point FROM compared
+    WHERE NOT was_below
     ON CONFLICT (organization_id, material_id, plant_id) DO NOTHING
     RETURNING material_id, plant_id, on_hand, below_since
 ), recovered AS (
     DELETE FROM inventory.below_reorder_point s
-    WHERE s.organization_id = app.current_org() AND s.material_id = ANY ($1::uuid[])
-      AND NOT EXISTS (SELECT 1 FROM below
-                      WHERE below.material_id = s.material_id AND below.plant_id = s.plant_id)
+    USING compared c
+    WHERE c.was_below AND s.organization_id = app.current_org()
+      AND s.material_id = c.material_id AND s.plant_id = c.plant_id
     RETURNING s.material_id, s.plant_id, s.below_since
 ), changed AS (
     SELECT 'below' AS change, material_id, plant_id, on_hand, below_since FROM crossed
     UNION ALL
-    SELECT 'recovered', r.material_id, r.plant_id,
-        coalesce(e.on_hand, (SELECT coalesce(sum(b.quantity), 0) FROM inventory.stock_balances b
-                             WHERE b.organization_id = app.current_org()
-                               AND b.material_id = r.material_id AND b.plant_id = r.plant_id)),
-        r.below_since
+    SELECT 'recovered', r.material_id, r.plant_id, coalesce(o.quantity, 0), r.below_since
     FROM recovered r
-    LEFT JOIN evaluated e ON e.material_id = r.material_id AND e.plant_id = r.plant_id
+    LEFT JOIN on_hand o ON o.material_id = r.material_id AND o.plant_id = r.plant_id
 )
 SELECT c.change, c.material_id, m.number AS material_number, m.base_unit AS unit, c.plant_id,
     c.on_hand, nullif(p.reorder_point, 0) AS reorder_point, p.safety_stock, p.max_stock,
