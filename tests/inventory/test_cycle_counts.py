@@ -337,7 +337,16 @@ async def test_an_item_is_on_one_open_sheet_at_a_time(
     assert cancelled.json()["status"] == "cancelled"
     late = await enter_raw(client, auth, cancelled.json(), {1: "5"})
     assert late.status_code == 409
-    await create_sheet(client, auth, plants[0], material_ids=[material["id"]])
+    again = await create_sheet(client, auth, plants[0], material_ids=[material["id"]])
+    # Counted as booked: posted without any goods movement.
+    documents = await count_rows("goods_movements")
+    posted = await act(client, auth, await enter(client, auth, again, {1: "5"}), "posting")
+    assert posted.status_code == 200, posted.text
+    assert (posted.json()["surplus_movement_id"], posted.json()["deficit_movement_id"]) == (
+        None,
+        None,
+    )
+    assert await count_rows("goods_movements") == documents
 
 
 async def enter_raw(
