@@ -241,9 +241,11 @@ async def test_counting_recounting_and_posting_book_the_differences_as_701_and_7
     assert topics.count("inventory.cycle_count.posted") == 1
     [told] = [e for e in await events.events(org_id) if e["topic"].startswith("inventory.cycle")]
     assert (told["cycle_count_id"], told["line_count"]) == (sheet["id"], 3)
-    assert sorted((ln["material_id"], ln["difference"]) for ln in told["lines"]) == sorted(
-        [(bolt["id"], "-1"), (pin["id"], "1")]
+    told_lines = sorted(
+        (ln["material_id"], ln["book_at_count"], ln["counted_quantity"], ln["difference"])
+        for ln in told["lines"]
     )
+    assert told_lines == sorted([(bolt["id"], "10", "9", "-1"), (pin["id"], "8", "9", "1")])
     again = await act(client, auth, sheet, "posting")
     assert again.status_code == 409
 

@@ -103,12 +103,13 @@ class StockReorderPointRecovered(Event, frozen=True, kw_only=True):
 
 
 class CycleCountPostedLine(msgspec.Struct, frozen=True, kw_only=True):
-    """A counted line whose difference was booked (+ surplus by 701, - deficit by 702)."""
+    """A counted line whose difference was booked (+ surplus by 701, - deficit by 702):
+    ``difference = counted_quantity - book_at_count``, the book when the count was entered."""
 
     material_id: UUID
     location_id: UUID
     lot: str | None = None
-    book_quantity: Decimal
+    book_at_count: Decimal
     counted_quantity: Decimal
     difference: Decimal
     unit: str

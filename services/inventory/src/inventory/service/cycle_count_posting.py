@@ -174,7 +174,7 @@ def _event(caller: Caller, sheet: CycleCount, booked: list[CycleCountLine]) -> C
                 material_id=line.material_id,
                 location_id=line.location_id,
                 lot=line.lot,
-                book_quantity=line.book_at_count or ZERO,
+                book_at_count=line.book_at_count or ZERO,
                 counted_quantity=line.counted_quantity or ZERO,
                 difference=line.difference or ZERO,
                 unit=line.unit,
