@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
@@ -81,4 +81,79 @@ class LotStatusChanged(Event, frozen=True, kw_only=True):
     reason: str | None = None
 
 
-ALL = (MaterialCreated, MaterialChanged, MaterialDeleted, GoodsMovementPosted, LotStatusChanged)
+# ------------------------------------------------------------------ replenishment, cycle counts
+
+
+class StockBelowReorderPoint(Event, frozen=True, kw_only=True):
+    """A material's on hand in a plant (``plant_id``) fell below its reorder point.
+
+    Told once per crossing: the next one comes only after a ``reorder_point_recovered``.
+    Quantities are in the material's base unit ``unit``; ``on_hand`` is the plant's stock
+    over all storage locations and lots.
+    """
+
+    topic: ClassVar[str] = "inventory.stock.below_reorder_point"
+    material_id: UUID
+    material_number: str
+    unit: str
+    on_hand: Decimal
+    reorder_point: Decimal
+    safety_stock: Decimal
+    max_stock: Decimal | None = None
+    lot_size: Decimal | None = None
+    # Up to max_stock when there is one, else the gap to the reorder point; in whole lots
+    # when the lot size is fixed.
+    suggested_quantity: Decimal
+    below_since: datetime
+
+
+class StockReorderPointRecovered(Event, frozen=True, kw_only=True):
+    """A material that was below its reorder point in ``plant_id`` is not any more: its
+    on hand is back at or above it, or it is no longer planned (``reorder_point`` null)."""
+
+    topic: ClassVar[str] = "inventory.stock.reorder_point_recovered"
+    material_id: UUID
+    material_number: str
+    unit: str
+    on_hand: Decimal
+    reorder_point: Decimal | None = None
+    below_since: datetime
+
+
+class CycleCountPostedLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A counted line whose difference was booked (+ surplus by 701, - deficit by 702):
+    ``difference = counted_quantity - book_at_count``, the book when the count was entered."""
+
+    material_id: UUID
+    location_id: UUID
+    lot: str | None = None
+    book_at_count: Decimal
+    counted_quantity: Decimal
+    difference: Decimal
+    unit: str
+
+
+class CycleCountPosted(Event, frozen=True, kw_only=True):
+    """A cycle count sheet of ``plant_id`` was posted; ``lines`` are those with a difference
+    (``line_count`` lines were counted in all)."""
+
+    topic: ClassVar[str] = "inventory.cycle_count.posted"
+    cycle_count_id: UUID
+    reference: str | None = None
+    posting_date: date
+    line_count: int
+    surplus_movement_id: UUID | None = None
+    deficit_movement_id: UUID | None = None
+    lines: tuple[CycleCountPostedLine, ...]
+
+
+ALL = (
+    MaterialCreated,
+    MaterialChanged,
+    MaterialDeleted,
+    GoodsMovementPosted,
+    LotStatusChanged,
+    StockBelowReorderPoint,
+    StockReorderPointRecovered,
+    CycleCountPosted,
+)

@@ -6,6 +6,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from inventory.ledger_routes import ledger_router
+from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
 from inventory.settings import Settings
 from inventory.stock_routes import stock_router
@@ -25,7 +26,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
         "inventory",
         settings,
         description=DESCRIPTION,
-        route_handlers=[api_router(), stock_router(), ledger_router()],
+        route_handlers=[api_router(), stock_router(), ledger_router(), replenishment_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )

@@ -134,6 +134,8 @@ class PlantData(msgspec.Struct, kw_only=True):
     lot_size: Decimal | None
     lead_time_days: int
     default_storage_location: str | None
+    # Max stock level (base unit) a reorder fills up to; the reorder point is the min.
+    max_stock: Decimal | None
     version: int
     created_at: datetime
     created_by: str
@@ -148,6 +150,7 @@ class PlantDataPut(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lot_size: Decimal | None = None
     lead_time_days: LeadTimeDays = 0
     default_storage_location: StorageLocation | None = None
+    max_stock: Decimal | None = None
 
 
 class Conversion(msgspec.Struct, kw_only=True, omit_defaults=True):

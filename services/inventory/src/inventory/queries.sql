@@ -307,8 +307,8 @@ RETURNING unit, numerator, denominator, updated_at, updated_by;
 -- name: material_plants_of
 -- The plant data of material $1 in the plants the caller may see, by plant.
 SELECT material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
-    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
-    updated_by
+    lead_time_days, default_storage_location, max_stock, version, created_at, created_by,
+    updated_at, updated_by
 FROM inventory.material_plants
 WHERE organization_id = app.current_org() AND material_id = $1
 ORDER BY plant_id;
@@ -316,43 +316,43 @@ ORDER BY plant_id;
 -- name: material_plant_get
 -- Plant $2 data of material $1.
 SELECT material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
-    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
-    updated_by
+    lead_time_days, default_storage_location, max_stock, version, created_at, created_by,
+    updated_at, updated_by
 FROM inventory.material_plants
 WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2;
 
 -- name: material_plant_lock
 -- Plant $2 data of material $1, locked until the transaction ends.
 SELECT material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
-    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
-    updated_by
+    lead_time_days, default_storage_location, max_stock, version, created_at, created_by,
+    updated_at, updated_by
 FROM inventory.material_plants
 WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2
 FOR UPDATE;
 
 -- name: material_plant_insert
 -- New plant $2 data for material $1: $3 procurement_type, $4 reorder_point,
--- $5 safety_stock, $6 lot_size, $7 lead_time_days, $8 default_storage_location.
--- No row when it already exists.
+-- $5 safety_stock, $6 lot_size, $7 lead_time_days, $8 default_storage_location,
+-- $9 max_stock. No row when it already exists.
 INSERT INTO inventory.material_plants (organization_id, material_id, plant_id,
     procurement_type, reorder_point, safety_stock, lot_size, lead_time_days,
-    default_storage_location)
-VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8)
+    default_storage_location, max_stock)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (organization_id, material_id, plant_id) DO NOTHING
 RETURNING material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
-    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
-    updated_by;
+    lead_time_days, default_storage_location, max_stock, version, created_at, created_by,
+    updated_at, updated_by;
 
 -- name: material_plant_update
 -- Replace plant $2 data of material $1 and bump its version; parameters as the insert.
 UPDATE inventory.material_plants
 SET procurement_type = $3, reorder_point = $4, safety_stock = $5, lot_size = $6,
-    lead_time_days = $7, default_storage_location = $8,
+    lead_time_days = $7, default_storage_location = $8, max_stock = $9,
     version = version + 1, updated_at = now(), updated_by = app.current_user_id()
 WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2
 RETURNING material_id, plant_id, procurement_type, reorder_point, safety_stock, lot_size,
-    lead_time_days, default_storage_location, version, created_at, created_by, updated_at,
-    updated_by;
+    lead_time_days, default_storage_location, max_stock, version, created_at, created_by,
+    updated_at, updated_by;
 
 -- name: material_plant_delete
 -- Remove plant $2 data of material $1.

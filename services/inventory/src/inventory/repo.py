@@ -205,6 +205,7 @@ def _plant_args(data: PlantDataPut) -> tuple[Any, ...]:
         data.lot_size,
         data.lead_time_days,
         data.default_storage_location,
+        data.max_stock,
     )
 
 

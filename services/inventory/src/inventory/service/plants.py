@@ -17,7 +17,7 @@ from inventory.service import audit, checks
 from inventory.service.caller import Caller
 from inventory.service.materials import not_found
 from unison_pg import Database
-from unison_web import Conflict, NotFound, PreconditionFailed
+from unison_web import Conflict, Invalid, NotFound, PreconditionFailed
 
 
 class Saved(msgspec.Struct, frozen=True):
@@ -38,6 +38,9 @@ def _validated(data: PlantDataPut) -> PlantDataPut:
     checks.decimal(data.reorder_point, "/reorder_point")
     checks.decimal(data.safety_stock, "/safety_stock")
     checks.optional_decimal(data.lot_size, "/lot_size", positive=True)
+    checks.optional_decimal(data.max_stock, "/max_stock", positive=True)
+    if data.max_stock is not None and data.max_stock < data.reorder_point:
+        raise Invalid("must not be below the reorder point", "/max_stock")
     return msgspec.structs.replace(
         data,
         default_storage_location=checks.optional_text(
