@@ -16,7 +16,7 @@ import msgspec
 from inventory import ledger_repo, stock_repo
 from inventory.ledger_repo import Header, Line
 from inventory.models import GoodsMovement, GoodsMovementCreate
-from inventory.service import checks, idempotency, outbound, posting
+from inventory.service import checks, idempotency, outbound, posting, replenishment
 from inventory.service.caller import Caller
 from inventory.service.posting import Document, Requested
 from inventory.stock_models import BatchCreate, BatchDocument, BatchPosted
@@ -66,7 +66,14 @@ async def post_in(
     ]
     plan = await posting.plan(conn, caller, [document], requested)
     await posting.write(conn, plan)
+    await _tell_crossings(conn, caller, plan)
     return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
+
+
+async def _tell_crossings(conn: asyncpg.Connection, caller: Caller, plan: posting.Plan) -> None:
+    """A posting that takes a material below its reorder point (or back above it) says so
+    at once, in its own transaction; the hourly check catches anything else."""
+    await replenishment.check_in(conn, caller, sorted({x.material_id for x in plan.lines}))
 
 
 class Posted(msgspec.Struct, frozen=True):
@@ -147,6 +154,7 @@ async def post_batch(
                 return Posted(replay.status, replay.body, None, replayed=True)
         plan = await posting.plan(conn, caller, documents, requested)
         written = await posting.write(conn, plan)
+        await _tell_crossings(conn, caller, plan)
         # Published from what was written, not read back: a batch is ingest, not a read.
         await outbound.goods_movements_written(conn, caller, plan.headers, written, plan.units)
         ids = [h.id for h in plan.headers]
@@ -243,6 +251,7 @@ async def reverse(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovem
         plan.negative_allowed = {m.id for m in materials.values() if m.negative_stock_allowed}
         try:
             await posting.write(conn, plan)
+            await _tell_crossings(conn, caller, plan)
         except asyncpg.UniqueViolationError:
             # Another reversal of the same document committed first.
             raise Conflict(f"goods movement {movement_id} was already reversed") from None
