@@ -9,7 +9,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import pytest
 
+from inventory import bom_repo
 from tests.inventory.bom_support import BOMS, Client, item, release, released, save_bom
 from tests.inventory.conftest import Headers, MakeMaterial
 
@@ -157,18 +159,19 @@ async def test_the_database_refuses_overlapping_released_versions_whatever_the_c
     part = await make_material(number="EXCL-PART")
     await released(client, auth, top, [item(10, part, "1")], valid_from="2026-01-01")
     second = await save_bom(client, auth, top, [item(10, part, "2")], valid_from="2026-06-01")
-    async with owner_conn.transaction():
+    transaction = owner_conn.transaction()
+    await transaction.start()
+    try:
         await owner_conn.execute("SELECT set_config('app.organization_id', $1, true)", str(org_id))
-        try:
+        with pytest.raises(asyncpg.ExclusionViolationError) as refused:
             await owner_conn.execute(
                 "UPDATE inventory.boms SET status = 'released', released_at = now(),"
                 " released_by = 'x' WHERE id = $1",
                 uuid.UUID(second["id"]),
             )
-        except asyncpg.ExclusionViolationError as exc:
-            assert exc.constraint_name == "boms_released_versions_do_not_overlap"
-        else:
-            raise AssertionError("overlapping released versions were accepted")
+    finally:
+        await transaction.rollback()
+    assert refused.value.constraint_name == "boms_released_versions_do_not_overlap"
 
 
 async def test_drafts_are_deleted_released_versions_only_obsoleted(
@@ -309,3 +312,20 @@ async def test_bom_changes_publish_events_exactly_when_they_commit(
         assert rows[2]["body"]["valid_to"] == "2099-01-01"
     finally:
         await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
+
+
+async def test_every_bom_query_prepares_against_the_migrated_schema(
+    role_dsn: Callable[[str], str],
+) -> None:
+    conn = await asyncpg.connect(role_dsn("inventory"))
+    try:
+        failures = {}
+        for name, statement in bom_repo.Q.items():
+            try:
+                await conn.prepare(statement)
+            except asyncpg.PostgresError as exc:
+                failures[name] = str(exc)
+    finally:
+        await conn.close()
+    assert failures == {}
+    assert len(bom_repo.Q.items()) >= 20

@@ -111,7 +111,8 @@ class BomReleased(Event, frozen=True, kw_only=True):
 
 class BomChanged(Event, frozen=True, kw_only=True):
     """Anything else that happened to a BOM version: a draft ``created``, ``updated`` or
-    ``deleted``; a released version ``superseded`` (validity closed) or ``obsoleted``."""
+    ``deleted``; a released version ``superseded`` (validity closed where a successor
+    starts), ``ended`` (validity closed by a deletion from a date) or ``obsoleted``."""
 
     topic: ClassVar[str] = "inventory.bom.changed"
     bom_id: UUID

@@ -14,7 +14,7 @@ from inventory.service.caller import Caller
 from unison_bus import LiveUpdate, notify_live, publish
 from unison_events.inventory import BomChanged, BomReleased, BomReleasedItem
 
-Change = Literal["created", "updated", "deleted", "superseded", "obsoleted"]
+Change = Literal["created", "updated", "deleted", "superseded", "ended", "obsoleted"]
 
 
 async def _live(conn: asyncpg.Connection, caller: Caller, kind: str, row: BomRow) -> None:

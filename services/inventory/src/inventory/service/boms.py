@@ -39,10 +39,7 @@ async def _write_new(conn: asyncpg.Connection, caller: Caller, prepared: Prepare
     return row
 
 
-async def create_in(
-    conn: asyncpg.Connection, caller: Caller, data: BomCreate, *, replace: bool = False
-) -> BomRow:
-    """Save a new version inside the caller's transaction (released at once when asked)."""
+def prepared_input(data: BomCreate) -> tuple[BomKey, HeaderIn]:
     key = BomKey(
         material_id=data.material_id,
         plant_id=data.plant_id,
@@ -57,12 +54,32 @@ async def create_in(
         description=data.description,
         change_number=data.change_number,
     )
-    prepared = await bom_input.prepare(conn, caller, key, header, data.items)
+    return key, header
+
+
+async def save_in(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    prepared: Prepared,
+    *,
+    release: bool,
+    replace: bool = False,
+) -> BomRow:
+    """Write a prepared version inside the caller's transaction, released at once if asked;
+    ``replace`` withdraws released versions starting on the same day or later (SAP's
+    "replace" message) instead of refusing."""
     row = await _write_new(conn, caller, prepared)
-    if data.status == "released":
+    if release:
         return await bom_release.release_in(conn, caller, row, replace=replace)
     await bom_outbound.changed(conn, caller, row, "created")
     return row
+
+
+async def create_in(conn: asyncpg.Connection, caller: Caller, data: BomCreate) -> BomRow:
+    """Save a new version inside the caller's transaction (released at once when asked)."""
+    key, header = prepared_input(data)
+    prepared = await bom_input.prepare(conn, caller, key, header, data.items)
+    return await save_in(conn, caller, prepared, release=data.status == "released")
 
 
 async def create(db: Database, caller: Caller, data: BomCreate) -> Bom:
