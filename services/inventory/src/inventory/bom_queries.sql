@@ -265,8 +265,19 @@ WITH RECURSIVE tree AS (
         t.den * i.base_den * 100 * t.sub_base_num,
         s.id, s.base_num, s.base_den, s.alternative, s.revision
     FROM tree t
-    JOIN inventory.bom_items i
-        ON i.organization_id = app.current_org() AND i.bom_id = t.sub_bom_id
+    -- Each row's items by primary key, whatever the planner guesses about the work
+    -- table (it cannot know its size): OFFSET 0 keeps the subquery from being flattened
+    -- into a join that scans every item of the organization per level.
+    CROSS JOIN LATERAL (
+        SELECT i.bom_id, i.item_number, i.component_id, i.category, i.phantom, i.quantity,
+            i.unit, i.base_num, i.base_den, i.component_base_unit, i.scrap_percent,
+            i.operation
+        FROM inventory.bom_items i
+        WHERE i.organization_id = app.current_org() AND i.bom_id = t.sub_bom_id
+          AND (i.valid_from IS NULL OR i.valid_from <= $3::date)
+          AND (i.valid_to IS NULL OR i.valid_to > $3::date)
+        OFFSET 0
+    ) i
     LEFT JOIN LATERAL (
         SELECT s.id, s.base_num, s.base_den, s.alternative, s.revision
         FROM inventory.boms s
@@ -281,8 +292,6 @@ WITH RECURSIVE tree AS (
     ) s ON true
     WHERE t.depth <= $8::integer
       AND (t.depth = 0 OR t.phantom OR $9::boolean)
-      AND (i.valid_from IS NULL OR i.valid_from <= $3::date)
-      AND (i.valid_to IS NULL OR i.valid_to > $3::date)
 )
 SELECT t.depth, t.sort_key, t.trail, t.bom_id, t.item_number, t.component_id,
     m.number AS component_number, m.description, t.category, t.phantom, t.quantity, t.unit,

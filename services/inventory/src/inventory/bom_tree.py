@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -57,18 +58,28 @@ class Row:
         values["trail"] = tuple(values["trail"])
         return cls(**values)
 
-    @property
+    @cached_property
     def requirement(self) -> Fraction:
         """In the component's base unit."""
-        return Fraction(self.num) / Fraction(self.den)
+        # Integer ratios: Fraction(Decimal) and Fraction arithmetic cost several times more
+        # per row, and an explosion has hundreds of rows.
+        a, b = self.num.as_integer_ratio()
+        c, d = self.den.as_integer_ratio()
+        return Fraction(a * d, b * c)
 
-    @property
+    @cached_property
     def entry_requirement(self) -> Fraction:
         """In the unit the item was entered in (the item's own ratio, not today's)."""
         if self.quantity is None or self.item_base_num is None or self.item_base_den is None:
             return self.requirement
-        per_base = Fraction(self.quantity) * Fraction(self.item_base_den)
-        return self.requirement * per_base / Fraction(self.item_base_num)
+        q_num, q_den = self.quantity.as_integer_ratio()
+        bn_num, bn_den = self.item_base_num.as_integer_ratio()
+        bd_num, bd_den = self.item_base_den.as_integer_ratio()
+        value = self.requirement
+        return Fraction(
+            value.numerator * q_num * bd_num * bn_den,
+            value.denominator * q_den * bd_den * bn_num,
+        )
 
     @property
     def path(self) -> str:
