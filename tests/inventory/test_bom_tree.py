@@ -9,7 +9,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from inventory import bom_tree
+import pytest
+
+from inventory import bom_tree, conversions
 from inventory.bom_tree import Row
 
 BOM = uuid.uuid4()
@@ -120,3 +122,20 @@ def test_the_same_component_in_two_base_units_is_not_added_up() -> None:
     after = row((20,), "STEEL", Fraction(500), component_base_unit="G")
     components, _ = bom_tree.summary([before, after])
     assert [(c.quantity, c.unit) for c in components] == [(Decimal(500), "G"), (Decimal(1), "KG")]
+
+
+@pytest.mark.parametrize(
+    ("value", "scale"),
+    [
+        (Fraction(0), 9),
+        (Fraction(55), 9),
+        (Fraction(-7, 4), 9),
+        (Fraction(1, 3), 9),
+        (Fraction(2, 7), 9),
+        (Fraction(123456789, 2**40), 9),
+        (Fraction(10**30 + 1, 3), 9),
+        (Fraction(3, 625 * 1024), 9),
+    ],
+)
+def test_shown_quantities_agree_with_the_conversions_rule(value: Fraction, scale: int) -> None:
+    assert bom_tree.decimal(value) == Decimal(conversions.show(value, scale).value)

@@ -200,7 +200,13 @@ WITH RECURSIVE reach (node, pred) AS (
     UNION
     SELECT g.component_id, g.parent_id
     FROM reach r
-    JOIN inventory.bom_graph g ON g.organization_id = app.current_org() AND g.parent_id = r.node
+    -- Per row by index (OFFSET 0 keeps the planner from joining the whole graph per step).
+    CROSS JOIN LATERAL (
+        SELECT e.parent_id, e.component_id
+        FROM inventory.bom_graph e
+        WHERE e.organization_id = app.current_org() AND e.parent_id = r.node
+        OFFSET 0
+    ) g
     WHERE r.node <> $1::uuid
 ),
 back (node, path) AS (
@@ -217,10 +223,12 @@ back (node, path) AS (
 found AS (
     SELECT path FROM back WHERE node = $1::uuid AND cardinality(path) > 1 LIMIT 1
 )
-SELECT array_agg(m.number ORDER BY step.ord)
-FROM found
-CROSS JOIN LATERAL unnest(found.path) WITH ORDINALITY AS step (id, ord)
-JOIN inventory.materials m ON m.organization_id = app.current_org() AND m.id = step.id;
+SELECT ARRAY(
+    SELECT (SELECT m.number FROM inventory.materials m
+            WHERE m.organization_id = app.current_org() AND m.id = step.id)
+    FROM unnest(found.path) WITH ORDINALITY AS step (id, ord)
+    ORDER BY step.ord)
+FROM found;
 
 -- ---------------------------------------------------------------- explosion
 
@@ -239,15 +247,18 @@ JOIN inventory.materials m ON m.organization_id = app.current_org() AND m.id = s
 WITH RECURSIVE tree AS (
     SELECT 0 AS depth, '{}'::integer[] AS sort_key, ARRAY[$1::uuid] AS trail,
         NULL::uuid AS bom_id, 0 AS item_number, $1::uuid AS component_id,
-        'stock'::text AS category, false AS phantom, NULL::numeric AS quantity,
+        top.number AS component_number, top.description, 'stock'::text AS category, false AS phantom, NULL::numeric AS quantity,
         NULL::text AS unit, NULL::numeric AS item_base_num, NULL::numeric AS item_base_den,
         top.material_base_unit AS component_base_unit, 0::numeric AS scrap_percent,
         NULL::text AS operation, $6::numeric AS num, $7::numeric AS den,
         top.id AS sub_bom_id, top.base_num AS sub_base_num, top.base_den AS sub_base_den,
         top.alternative AS sub_alternative, top.revision AS sub_revision
     FROM (
-        SELECT s.id, s.base_num, s.base_den, s.alternative, s.revision, s.material_base_unit
+        SELECT s.id, s.base_num, s.base_den, s.alternative, s.revision, s.material_base_unit,
+            m.number, m.description
         FROM inventory.boms s
+        JOIN inventory.materials m
+            ON m.organization_id = s.organization_id AND m.id = s.material_id
         WHERE s.organization_id = app.current_org() AND s.material_id = $1::uuid
           AND s.usage = $4::text AND s.status = 'released'
           AND s.plant_key IN (coalesce($2::uuid, '00000000-0000-0000-0000-000000000000'::uuid),
@@ -259,7 +270,8 @@ WITH RECURSIVE tree AS (
     ) top
     UNION ALL
     SELECT t.depth + 1, t.sort_key || i.item_number, t.trail || i.component_id,
-        i.bom_id, i.item_number, i.component_id, i.category, i.phantom, i.quantity, i.unit,
+        i.bom_id, i.item_number, i.component_id, i.number, i.description, i.category,
+        i.phantom, i.quantity, i.unit,
         i.base_num, i.base_den, i.component_base_unit, i.scrap_percent, i.operation,
         t.num * i.base_num * (100 + i.scrap_percent) * t.sub_base_den,
         t.den * i.base_den * 100 * t.sub_base_num,
@@ -269,10 +281,12 @@ WITH RECURSIVE tree AS (
     -- table (it cannot know its size): OFFSET 0 keeps the subquery from being flattened
     -- into a join that scans every item of the organization per level.
     CROSS JOIN LATERAL (
-        SELECT i.bom_id, i.item_number, i.component_id, i.category, i.phantom, i.quantity,
-            i.unit, i.base_num, i.base_den, i.component_base_unit, i.scrap_percent,
-            i.operation
+        SELECT i.bom_id, i.item_number, i.component_id, m.number, m.description, i.category,
+            i.phantom, i.quantity, i.unit, i.base_num, i.base_den, i.component_base_unit,
+            i.scrap_percent, i.operation
         FROM inventory.bom_items i
+        JOIN inventory.materials m
+            ON m.organization_id = i.organization_id AND m.id = i.component_id
         WHERE i.organization_id = app.current_org() AND i.bom_id = t.sub_bom_id
           AND (i.valid_from IS NULL OR i.valid_from <= $3::date)
           AND (i.valid_to IS NULL OR i.valid_to > $3::date)
@@ -294,18 +308,19 @@ WITH RECURSIVE tree AS (
       AND (t.depth = 0 OR t.phantom OR $9::boolean)
 )
 SELECT t.depth, t.sort_key, t.trail, t.bom_id, t.item_number, t.component_id,
-    m.number AS component_number, m.description, t.category, t.phantom, t.quantity, t.unit,
+    t.component_number, t.description, t.category, t.phantom, t.quantity, t.unit,
     t.item_base_num, t.item_base_den, t.component_base_unit, t.scrap_percent, t.operation,
     t.num, t.den, t.sub_bom_id, t.sub_alternative, t.sub_revision
 FROM tree t
-JOIN inventory.materials m ON m.organization_id = app.current_org() AND m.id = t.component_id
 ORDER BY t.sort_key;
 
 -- name: bom_trail_numbers
 -- The numbers of the materials with ids in $1, in that order (a path for a message).
-SELECT array_agg(m.number ORDER BY step.ord)
-FROM unnest($1::uuid[]) WITH ORDINALITY AS step (id, ord)
-JOIN inventory.materials m ON m.organization_id = app.current_org() AND m.id = step.id;
+SELECT ARRAY(
+    SELECT (SELECT m.number FROM inventory.materials m
+            WHERE m.organization_id = app.current_org() AND m.id = step.id)
+    FROM unnest($1::uuid[]) WITH ORDINALITY AS step (id, ord)
+    ORDER BY step.ord);
 
 -- ---------------------------------------------------------------- where-used
 
@@ -341,26 +356,11 @@ LIMIT $7;
 WITH RECURSIVE up (material_id, via_id, level) AS (
     SELECT $1::uuid, NULL::uuid, 0
     UNION
-    SELECT b.material_id, u.material_id, u.level + 1
+    SELECT p.material_id, u.material_id, u.level + 1
     FROM up u
-    JOIN inventory.bom_items i
-        ON i.organization_id = app.current_org() AND i.component_id = u.material_id
-    JOIN inventory.boms b ON b.organization_id = i.organization_id AND b.id = i.bom_id
-    WHERE u.level <= $5::integer
-      AND i.category = 'stock'
-      AND b.status = 'released'
-      AND b.valid_from <= $2::date AND (b.valid_to IS NULL OR b.valid_to > $2::date)
-      AND (i.valid_from IS NULL OR i.valid_from <= $2::date)
-      AND (i.valid_to IS NULL OR i.valid_to > $2::date)
-      AND ($3::uuid IS NULL
-           OR b.plant_key IN ($3::uuid, '00000000-0000-0000-0000-000000000000'::uuid))
-      AND ($4::text IS NULL OR b.usage = $4::text)
-)
-SELECT u.material_id, m.number AS material_number, m.description AS material_description,
-    min(u.level) AS level,
-    array_agg(DISTINCT v.number ORDER BY v.number) AS via_numbers,
-    NOT EXISTS (
-        SELECT 1
+    -- Per row by index (OFFSET 0: see bom_explosion).
+    CROSS JOIN LATERAL (
+        SELECT b.material_id
         FROM inventory.bom_items i
         JOIN inventory.boms b ON b.organization_id = i.organization_id AND b.id = i.bom_id
         WHERE i.organization_id = app.current_org() AND i.component_id = u.material_id
@@ -372,10 +372,39 @@ SELECT u.material_id, m.number AS material_number, m.description AS material_des
           AND ($3::uuid IS NULL
                OR b.plant_key IN ($3::uuid, '00000000-0000-0000-0000-000000000000'::uuid))
           AND ($4::text IS NULL OR b.usage = $4::text)
+        OFFSET 0
+    ) p
+    WHERE u.level <= $5::integer
+)
+SELECT x.material_id, m.number AS material_number, m.description AS material_description,
+    x.level,
+    ARRAY(SELECT v.number FROM inventory.materials v
+          WHERE v.organization_id = app.current_org() AND v.id = ANY (x.via_ids)
+          ORDER BY v.number) AS via_numbers,
+    NOT EXISTS (
+        SELECT 1
+        FROM inventory.bom_items i
+        JOIN inventory.boms b ON b.organization_id = i.organization_id AND b.id = i.bom_id
+        WHERE i.organization_id = app.current_org() AND i.component_id = x.material_id
+          AND i.category = 'stock'
+          AND b.status = 'released'
+          AND b.valid_from <= $2::date AND (b.valid_to IS NULL OR b.valid_to > $2::date)
+          AND (i.valid_from IS NULL OR i.valid_from <= $2::date)
+          AND (i.valid_to IS NULL OR i.valid_to > $2::date)
+          AND ($3::uuid IS NULL
+               OR b.plant_key IN ($3::uuid, '00000000-0000-0000-0000-000000000000'::uuid))
+          AND ($4::text IS NULL OR b.usage = $4::text)
     ) AS top_level
-FROM up u
-JOIN inventory.materials m ON m.organization_id = app.current_org() AND m.id = u.material_id
-JOIN inventory.materials v ON v.organization_id = app.current_org() AND v.id = u.via_id
-WHERE u.level > 0
-GROUP BY u.material_id, m.number, m.description
-ORDER BY min(u.level), m.number;
+FROM (
+    SELECT u.material_id, min(u.level) AS level, array_agg(DISTINCT u.via_id) AS via_ids
+    FROM up u
+    WHERE u.level > 0
+    GROUP BY u.material_id
+    OFFSET 0
+) x
+CROSS JOIN LATERAL (
+    SELECT m.number, m.description FROM inventory.materials m
+    WHERE m.organization_id = app.current_org() AND m.id = x.material_id
+    OFFSET 0
+) m
+ORDER BY x.level, m.number;

@@ -18,7 +18,6 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-from inventory import conversions
 from inventory.bom_models import ExplodedByProduct, ExplodedItem, SummaryLine
 
 SCALE = 9
@@ -90,8 +89,34 @@ class Row:
         return self.phantom and self.sub_bom_id is not None
 
 
+def _places(denominator: int) -> int | None:
+    """The decimal places of n / ``denominator`` (in lowest terms), None if endless."""
+    twos = (denominator & -denominator).bit_length() - 1
+    rest, fives = denominator >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    return max(twos, fives) if rest == 1 else None
+
+
 def decimal(value: Fraction) -> Decimal:
-    return Decimal(conversions.show(value, SCALE).value)
+    """Exact when the decimal ends, else rounded to 9 places (``conversions.show``'s rule;
+    an endless decimal never sits exactly halfway, so half-even needs no tie-break). Integer
+    arithmetic: a few times faster than going through text, and it runs twice per row."""
+    numerator, denominator = value.numerator, value.denominator
+    places = _places(denominator)
+    if places is None:
+        places = SCALE
+        digits, rest = divmod(numerator * 10**places, denominator)
+        if 2 * rest > denominator:
+            digits += 1
+    else:
+        digits = numerator * (10**places // denominator)
+    while places and digits % 10 == 0:
+        digits //= 10
+        places -= 1
+    # From text: exact whatever the context's precision.
+    return Decimal(f"{digits}E-{places}")
 
 
 def _item(row: Row) -> ExplodedItem:
