@@ -21,8 +21,8 @@ IDS = {name: uuid.uuid4() for name in ("TOP", "KIT", "RING", "SCREW", "SLAG", "S
 def row(key: tuple[int, ...], name: str, requirement: Fraction, **fields: Any) -> Row:
     values: dict[str, Any] = {
         "depth": len(key),
-        "sort_key": key,
-        "trail": (IDS["TOP"], IDS[name]),
+        "path": "/".join(map(str, key)),
+        "trail": None,
         "bom_id": BOM if key else None,
         "item_number": key[-1] if key else 0,
         "component_id": IDS[name],

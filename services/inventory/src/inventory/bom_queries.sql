@@ -243,7 +243,9 @@ FROM found;
 --   num = parent num * item base_num * (100 + scrap %) * header base_den
 --   den = parent den * item base_den * 100 * header base_num
 -- i.e. parent quantity / header base quantity * item quantity * (1 + scrap % / 100).
--- The first row (depth 0) is the material itself with the BOM chosen for it.
+-- The first row (depth 0) is the material itself with the BOM chosen for it. Rows come
+-- depth first in item order; path is the item numbers from the top ("10/20"); trail (the
+-- material ids from the top) only on rows deeper than $8, for the message.
 WITH RECURSIVE tree AS (
     SELECT 0 AS depth, '{}'::integer[] AS sort_key, ARRAY[$1::uuid] AS trail,
         NULL::uuid AS bom_id, 0 AS item_number, $1::uuid AS component_id,
@@ -307,7 +309,9 @@ WITH RECURSIVE tree AS (
     WHERE t.depth <= $8::integer
       AND (t.depth = 0 OR t.phantom OR $9::boolean)
 )
-SELECT t.depth, t.sort_key, t.trail, t.bom_id, t.item_number, t.component_id,
+SELECT t.depth, array_to_string(t.sort_key, '/') AS path,
+    CASE WHEN t.depth > $8::integer THEN t.trail END AS trail, t.bom_id, t.item_number,
+    t.component_id,
     t.component_number, t.description, t.category, t.phantom, t.quantity, t.unit,
     t.item_base_num, t.item_base_den, t.component_base_unit, t.scrap_percent, t.operation,
     t.num, t.den, t.sub_bom_id, t.sub_alternative, t.sub_revision

@@ -10,11 +10,10 @@ decimals at the very end: exact when the decimal ends, else rounded half-even to
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -23,13 +22,21 @@ from inventory.bom_models import ExplodedByProduct, ExplodedItem, SummaryLine
 SCALE = 9
 
 
-@dataclass(frozen=True)
+def _ratio(numerator: Decimal, denominator: Decimal) -> Fraction:
+    # Integer ratios: Fraction(Decimal) and Fraction arithmetic cost several times more,
+    # and an explosion has hundreds of rows.
+    a, b = numerator.as_integer_ratio()
+    c, d = denominator.as_integer_ratio()
+    return Fraction(a * d, b * c)
+
+
+@dataclass(slots=True)
 class Row:
     """One row of the explosion query (depth 0 is the exploded material itself)."""
 
     depth: int
-    sort_key: tuple[int, ...]
-    trail: tuple[UUID, ...]
+    path: str  # item numbers from the top, "10/20"; "" for the top itself
+    trail: tuple[UUID, ...] | None  # material ids from the top, only past max_depth
     bom_id: UUID | None
     item_number: int
     component_id: UUID
@@ -49,40 +56,33 @@ class Row:
     sub_bom_id: UUID | None
     sub_alternative: int | None
     sub_revision: int | None
+    # In the component's base unit, and in the unit the item was entered in (the item's
+    # own ratio, not today's).
+    requirement: Fraction = field(init=False)
+    entry_requirement: Fraction = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.requirement = _ratio(self.num, self.den)
+        if self.quantity is None or self.item_base_num is None or self.item_base_den is None:
+            self.entry_requirement = self.requirement
+        else:
+            # requirement * quantity * base_den / base_num, in integers (a Decimal product
+            # would round at the context's 28 digits).
+            q_num, q_den = self.quantity.as_integer_ratio()
+            bd_num, bd_den = self.item_base_den.as_integer_ratio()
+            bn_num, bn_den = self.item_base_num.as_integer_ratio()
+            value = self.requirement
+            self.entry_requirement = Fraction(
+                value.numerator * q_num * bd_num * bn_den,
+                value.denominator * q_den * bd_den * bn_num,
+            )
 
     @classmethod
     def of(cls, record: Any) -> Row:
         values = dict(record)
-        values["sort_key"] = tuple(values["sort_key"])
-        values["trail"] = tuple(values["trail"])
+        if values["trail"] is not None:
+            values["trail"] = tuple(values["trail"])
         return cls(**values)
-
-    @cached_property
-    def requirement(self) -> Fraction:
-        """In the component's base unit."""
-        # Integer ratios: Fraction(Decimal) and Fraction arithmetic cost several times more
-        # per row, and an explosion has hundreds of rows.
-        a, b = self.num.as_integer_ratio()
-        c, d = self.den.as_integer_ratio()
-        return Fraction(a * d, b * c)
-
-    @cached_property
-    def entry_requirement(self) -> Fraction:
-        """In the unit the item was entered in (the item's own ratio, not today's)."""
-        if self.quantity is None or self.item_base_num is None or self.item_base_den is None:
-            return self.requirement
-        q_num, q_den = self.quantity.as_integer_ratio()
-        bn_num, bn_den = self.item_base_num.as_integer_ratio()
-        bd_num, bd_den = self.item_base_den.as_integer_ratio()
-        value = self.requirement
-        return Fraction(
-            value.numerator * q_num * bd_num * bn_den,
-            value.denominator * q_den * bd_den * bn_num,
-        )
-
-    @property
-    def path(self) -> str:
-        return "/".join(str(n) for n in self.sort_key)
 
     @property
     def exploded_phantom(self) -> bool:
@@ -166,7 +166,7 @@ def tree(rows: Iterable[Row]) -> tuple[list[ExplodedItem], list[ExplodedByProduc
     """
     top: list[ExplodedItem] = []
     by_products: list[ExplodedByProduct] = []
-    nodes: dict[tuple[int, ...], ExplodedItem] = {}
+    nodes: dict[str, ExplodedItem] = {}
     for row in rows:
         if row.depth == 0:
             continue
@@ -174,8 +174,8 @@ def tree(rows: Iterable[Row]) -> tuple[list[ExplodedItem], list[ExplodedByProduc
             by_products.append(_by_product(row))
             continue
         node = _item(row)
-        nodes[row.sort_key] = node
-        parent = nodes.get(row.sort_key[:-1])
+        nodes[row.path] = node
+        parent = nodes.get(row.path.rpartition("/")[0])
         (parent.children if parent is not None else top).append(node)
     return top, by_products
 

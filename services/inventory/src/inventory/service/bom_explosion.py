@@ -83,7 +83,7 @@ async def _in_base_unit(
 
 
 async def _too_deep(conn: asyncpg.Connection, row: bom_tree.Row, max_depth: int) -> Invalid:
-    path = " → ".join(await bom_repo.trail_numbers(conn, list(row.trail)))
+    path = " → ".join(await bom_repo.trail_numbers(conn, list(row.trail or ())))
     return Invalid(
         f"the BOM is deeper than {max_depth} levels: {path}; ask for more with max_depth"
         f" (up to {MAX_DEPTH})",

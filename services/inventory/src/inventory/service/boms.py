@@ -191,6 +191,8 @@ async def delete(db: Database, caller: Caller, bom_id: UUID, expected_version: i
 
 async def release(db: Database, caller: Caller, bom_id: UUID, expected_version: int) -> Bom:
     async with db.transaction(caller.tenant) as conn:
+        # The graph lock before the row lock, as every other writer takes them.
+        await bom_repo.lock_graph(conn)
         row = await _locked(conn, bom_id, expected_version)
         if row.status != "draft":
             raise Conflict(f"BOM {bom_id} is {row.status}; only a draft can be released")
