@@ -26,20 +26,23 @@ from unison_web.paging import Page, decode_cursor, encode_cursor
 T = TypeVar("T")
 
 
-async def _write_new(conn: asyncpg.Connection, caller: Caller, prepared: Prepared) -> BomRow:
+async def _write_new(
+    conn: asyncpg.Connection, prepared: Prepared, *, check_cycle: bool = True
+) -> BomRow:
     """Insert a draft with the next revision of its key; the cycle check comes after the
-    items are in, so it sees exactly what was saved."""
+    items are in, so it sees exactly what was saved (a release checks again anyway)."""
     await bom_repo.lock_graph(conn)
     revision = await bom_repo.next_revision(conn, prepared.key)
     bom_id = await bom_repo.insert(conn, prepared.key, revision, prepared.header)
     await bom_repo.insert_items(conn, bom_id, prepared.plant_key, prepared.items)
-    await bom_release.refuse_cycle(conn, prepared.key.material_id, prepared.items)
+    if check_cycle:
+        await bom_release.refuse_cycle(conn, prepared.key.material_id, prepared.items)
     row = await bom_repo.get(conn, bom_id)
     assert row is not None  # written by this transaction
     return row
 
 
-def prepared_input(data: BomCreate) -> tuple[BomKey, HeaderIn]:
+def key_and_header(data: BomCreate) -> tuple[BomKey, HeaderIn]:
     key = BomKey(
         material_id=data.material_id,
         plant_id=data.plant_id,
@@ -68,7 +71,7 @@ async def save_in(
     """Write a prepared version inside the caller's transaction, released at once if asked;
     ``replace`` withdraws released versions starting on the same day or later (SAP's
     "replace" message) instead of refusing."""
-    row = await _write_new(conn, caller, prepared)
+    row = await _write_new(conn, prepared, check_cycle=not release)
     if release:
         return await bom_release.release_in(conn, caller, row, replace=replace)
     await bom_outbound.changed(conn, caller, row, "created")
@@ -77,7 +80,7 @@ async def save_in(
 
 async def create_in(conn: asyncpg.Connection, caller: Caller, data: BomCreate) -> BomRow:
     """Save a new version inside the caller's transaction (released at once when asked)."""
-    key, header = prepared_input(data)
+    key, header = key_and_header(data)
     prepared = await bom_input.prepare(conn, caller, key, header, data.items)
     return await save_in(conn, caller, prepared, release=data.status == "released")
 
@@ -223,6 +226,6 @@ async def new_version(db: Database, caller: Caller, bom_id: UUID, data: BomVersi
         wanted = [bom_input.as_input(i) for i in items]
         key = bom_release.key_of(source)
         prepared = await bom_input.prepare(conn, caller, key, header, wanted)
-        row = await _write_new(conn, caller, prepared)
+        row = await _write_new(conn, prepared)
         await bom_outbound.changed(conn, caller, row, "created")
         return bom_views.present(*await bom_views.load(conn, row.id))
