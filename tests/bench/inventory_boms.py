@@ -174,20 +174,29 @@ def run(
     check.raise_for_status()
     seconds, connections = (5, 4) if quick else (20, 8)
     wrk(url, headers, seconds=2, connections=2)  # warm the pool and the plans
+    # Latency one request at a time (under load it would be mostly queueing), throughput
+    # with enough connections to keep the service busy.
+    single = wrk(url, headers, seconds=seconds, connections=1)
     load = wrk(url, headers, seconds=seconds, connections=connections)
     sql = asyncio.run(_sql_alone(runtime_dsn, org, top, 50 if quick else 300))
-    note = f"5 levels, 500 lines, {connections} connections, {seconds}s, wrk; errors={load.errors}"
+    note = f"5 levels, 500 lines; {seconds}s each, wrk; errors={single.errors + load.errors}"
     return [
         Figure(
             "inventory.bom_explosion_throughput",
             round(load.requests_per_second, 1),
             "req/s",
             "higher",
-            note=note,
+            note=f"{connections} connections, p50 {load.p50_ms:.0f} ms; {note}",
         ),
-        Figure("inventory.bom_explosion_p50", load.p50_ms, "ms", "lower"),
-        Figure("inventory.bom_explosion_p95", load.p95_ms, "ms", "lower"),
-        Figure("inventory.bom_explosion_p99", load.p99_ms, "ms", "lower"),
+        Figure(
+            "inventory.bom_explosion_p50",
+            single.p50_ms,
+            "ms",
+            "lower",
+            note="one connection (HTTP straight to the service, tree of 500 lines as JSON)",
+        ),
+        Figure("inventory.bom_explosion_p95", single.p95_ms, "ms", "lower"),
+        Figure("inventory.bom_explosion_p99", single.p99_ms, "ms", "lower"),
         Figure(
             "inventory.bom_explosion_sql_p50",
             round(percentile(sql, 50), 2),
