@@ -329,3 +329,20 @@ async def test_every_bom_query_prepares_against_the_migrated_schema(
         await conn.close()
     assert failures == {}
     assert len(bom_repo.Q.items()) >= 20
+
+
+async def test_openapi_documents_every_bom_route(client: Client) -> None:
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    assert {
+        "/api/inventory/boms",
+        "/api/inventory/boms/{bom_id}",
+        "/api/inventory/boms/{bom_id}/release",
+        "/api/inventory/boms/{bom_id}/obsolete",
+        "/api/inventory/boms/{bom_id}/versions",
+        "/api/inventory/materials/{material_id}/bom-explosion",
+        "/api/inventory/materials/{material_id}/bom-explosion/summary",
+        "/api/inventory/materials/{material_id}/where-used",
+        "/api/inventory/materials/{material_id}/where-used/all-levels",
+    } <= set(paths)
+    explosion = paths["/api/inventory/materials/{material_id}/bom-explosion"]["get"]
+    assert {"date", "scope", "plant_id", "quantity"} <= {p["name"] for p in explosion["parameters"]}
