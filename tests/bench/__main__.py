@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.bench import bus, cache, http_read, inventory_ledger
+from tests.bench import bus, cache, http_read, inventory_boms, inventory_ledger
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
@@ -27,7 +27,7 @@ BENCH_PORTS = Ports(
 )
 
 
-GROUPS = ("http", "bus", "cache", "ledger")
+GROUPS = ("http", "bus", "cache", "ledger", "boms")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     configure("bench", "WARNING", json=False)
     stack = Stack(StatePaths(ROOT / ".data" / "bench"), BENCH_PORTS)
     asyncio.run(stack.prepare_database())
-    asyncio.run(seed(stack.owner_dsn))
+    orgs = asyncio.run(seed(stack.owner_dsn))
     supervisor = Supervisor(stack)
     supervisor.stop_all()
     supervisor.start_all()
@@ -79,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
                     lambda: rss_mb(redis_pid),
                     quick=args.quick,
                 )
+        if "boms" in wanted:
+            acme = next(o for o in orgs if o.slug == "acme")
+            runtime_dsn = stack.role_dsn("unison_inventory")
+            figures += inventory_boms.run(
+                supervisor, stack.owner_dsn, runtime_dsn, acme, quick=args.quick
+            )
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

@@ -147,6 +147,67 @@ class CycleCountPosted(Event, frozen=True, kw_only=True):
     lines: tuple[CycleCountPostedLine, ...]
 
 
+# ------------------------------------------------------------------ bills of materials
+
+
+class BomReleasedItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One item: ``quantity`` per the header's base quantity, in ``unit``; ``base_quantity``
+    the same in the component's ``base_unit``. By-products are positive too."""
+
+    item_number: int
+    component_id: UUID
+    category: str  # "stock" or "by_product"
+    phantom: bool
+    quantity: Decimal
+    unit: str
+    base_quantity: Decimal
+    base_unit: str
+    scrap_percent: Decimal
+    operation: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class BomReleased(Event, frozen=True, kw_only=True):
+    """A BOM version became effective from ``valid_from`` (``plant_id`` None: all plants).
+
+    The version it succeeds, if any, is in ``supersedes``; its validity now ends at this
+    one's ``valid_from`` (a ``BomChanged`` with change ``superseded`` says so too)."""
+
+    topic: ClassVar[str] = "inventory.bom.released"
+    bom_id: UUID
+    material_id: UUID
+    usage: str
+    alternative: int
+    revision: int
+    valid_from: date
+    valid_to: date | None = None
+    base_quantity: Decimal
+    base_unit: str
+    change_number: str | None = None
+    supersedes: tuple[UUID, ...] = ()
+    items: tuple[BomReleasedItem, ...]
+    version: int
+
+
+class BomChanged(Event, frozen=True, kw_only=True):
+    """Anything else that happened to a BOM version: a draft ``created``, ``updated`` or
+    ``deleted``; a released version ``superseded`` (validity closed where a successor
+    starts), ``ended`` (validity closed by a deletion from a date) or ``obsoleted``."""
+
+    topic: ClassVar[str] = "inventory.bom.changed"
+    bom_id: UUID
+    material_id: UUID
+    usage: str
+    alternative: int
+    revision: int
+    status: str
+    change: str
+    valid_from: date
+    valid_to: date | None = None
+    version: int
+
+
 ALL = (
     MaterialCreated,
     MaterialChanged,
@@ -156,4 +217,6 @@ ALL = (
     StockBelowReorderPoint,
     StockReorderPointRecovered,
     CycleCountPosted,
+    BomReleased,
+    BomChanged,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
+from inventory.bom_routes import bom_router
 from inventory.ledger_routes import ledger_router
 from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
@@ -16,7 +17,8 @@ from unison_web.service import build_service
 DESCRIPTION = (
     "Inventory master data: units of measure, materials, alternative units, plant data,"
     " conversions, the change history, storage locations, goods movements and stock, lots,"
-    " reservations and availability, moving-average valuation and period close."
+    " reservations and availability, moving-average valuation and period close, bills of"
+    " materials (versions, explosion, where-used), replenishment and cycle counts."
 )
 
 
@@ -26,7 +28,13 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
         "inventory",
         settings,
         description=DESCRIPTION,
-        route_handlers=[api_router(), stock_router(), ledger_router(), replenishment_router()],
+        route_handlers=[
+            api_router(),
+            stock_router(),
+            ledger_router(),
+            replenishment_router(),
+            bom_router(),
+        ],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )

@@ -225,6 +225,11 @@ async def delete(db: Database, caller: Caller, material_id: UUID, expected_versi
         try:
             await repo.material_delete(conn, material_id)
         except asyncpg.ForeignKeyViolationError as exc:
+            if (exc.table_name or "").startswith("bom"):
+                raise Conflict(
+                    f"material {material_id} is in bills of materials (their versions are"
+                    " kept as history); it cannot be deleted: block it instead"
+                ) from None
             if (exc.table_name or "").startswith("material_plants"):
                 raise Conflict(
                     f"material {material_id} has plant data in plants outside your access;"
