@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
+from inventory.genealogy_routes import genealogy_router
 from inventory.routes import api_router, provide_caller
 from inventory.settings import Settings
 from inventory.stock_routes import stock_router
@@ -23,7 +24,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
         "inventory",
         settings,
         description=DESCRIPTION,
-        route_handlers=[api_router(), stock_router()],
+        route_handlers=[api_router(), stock_router(), genealogy_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )

@@ -18,7 +18,7 @@ import msgspec
 
 from inventory import conversions, stock_repo
 from inventory.models import GoodsMovement, GoodsMovementCreate, GoodsMovementLineCreate
-from inventory.service import checks, idempotency, outbound
+from inventory.service import checks, genealogy, idempotency, outbound
 from inventory.service.caller import Caller
 from inventory.service.units import conversion_inputs
 from inventory.stock_repo import NO_LOT, LedgerLine, MovementHeader
@@ -161,6 +161,7 @@ async def _write(
     movement = await stock_repo.movement_insert(conn, header)
     await stock_repo.movement_lines_insert(conn, movement, lines)
     await _apply_to_balances(conn, lines)
+    await genealogy.record(conn, movement)
     movement.lines = await stock_repo.movement_lines_of(conn, movement.id, movement.posting_date)
     await outbound.goods_movement_posted(conn, caller, movement)
     return movement
