@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.bench import bus, cache, http_read
+from tests.bench import bus, cache, http_read, inventory_trace
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
@@ -27,7 +27,7 @@ BENCH_PORTS = Ports(
 )
 
 
-GROUPS = ("http", "bus", "cache")
+GROUPS = ("http", "bus", "cache", "trace")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if "http" in wanted:
             figures += http_read.run(supervisor, quick=args.quick)
+        if "trace" in wanted:
+            figures += inventory_trace.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
         if "bus" in wanted:
             with rabbitmq_server(base):

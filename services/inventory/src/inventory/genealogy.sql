@@ -130,7 +130,7 @@ lot_end AS (
             AND l.order_reference = f.reference)
     LIMIT $4::integer + 1
 ),
-ends AS (
+ends AS MATERIALIZED (
     SELECT material_id, lot, json_agg(json_build_object(
         'kind', kind, 'plant_id', plant_id, 'reference', nullif(reference, ''),
         'quantity', quantity::text) ORDER BY kind, reference, plant_id) AS ends
@@ -226,7 +226,7 @@ lot_end AS (
             AND l.input_lot = f.lot))
     LIMIT $4::integer + 1
 ),
-ends AS (
+ends AS MATERIALIZED (
     SELECT material_id, lot, json_agg(json_build_object(
         'kind', kind, 'plant_id', plant_id, 'reference', nullif(reference, ''),
         'quantity', quantity::text) ORDER BY kind, reference, plant_id) AS ends
@@ -278,34 +278,34 @@ WITH links AS (
 )
 DELETE FROM inventory.lot_flows WHERE organization_id = app.current_org();
 
--- name: genealogy_rebuild_flows
--- The organization's flows summed from its whole ledger, with the roles the postings use:
+-- name: genealogy_rebuild
+-- The organization's genealogy from its whole ledger, with the roles the postings use:
 -- movement type $1[i] counts in role $2[i] with sign $3[i]; an input needs a reference.
--- The ledger's policy hides plants outside the transaction's plants: scope it to all.
-INSERT INTO inventory.lot_flows (organization_id, plant_id, reference, role, material_id,
-    lot, quantity)
-SELECT app.current_org(), gl.plant_id, coalesce(gm.reference, ''), r.role, gl.material_id,
-    gl.lot, sum(r.sign * gl.quantity)
-FROM inventory.goods_movement_lines gl
-JOIN inventory.goods_movements gm ON gm.organization_id = gl.organization_id
-    AND gm.id = gl.movement_id
-JOIN unnest($1::text[], $2::text[], $3::integer[]) AS r(movement_type, role, sign)
-    ON r.movement_type = gl.movement_type
-WHERE gl.organization_id = app.current_org()
-  AND (gm.reference IS NOT NULL OR r.role <> 'input')
-GROUP BY gl.plant_id, coalesce(gm.reference, ''), r.role, gl.material_id, gl.lot;
-
--- name: genealogy_rebuild_links
--- Every link of the organization's orders from the flows: each positive input of an order
--- with each positive output of the same order.
+-- The links pair each order's positive inputs with its positive outputs, read from the
+-- flows written by the same statement (not from the table, whose statistics do not know
+-- them yet). The ledger's policy hides plants outside the transaction's plants: scope it
+-- to all of them.
+WITH flow AS (
+    INSERT INTO inventory.lot_flows (organization_id, plant_id, reference, role, material_id,
+        lot, quantity)
+    SELECT app.current_org(), gl.plant_id, coalesce(gm.reference, ''), r.role,
+        gl.material_id, gl.lot, sum(r.sign * gl.quantity)
+    FROM inventory.goods_movement_lines gl
+    JOIN inventory.goods_movements gm ON gm.organization_id = gl.organization_id
+        AND gm.id = gl.movement_id
+    JOIN unnest($1::text[], $2::text[], $3::integer[]) AS r(movement_type, role, sign)
+        ON r.movement_type = gl.movement_type
+    WHERE gl.organization_id = app.current_org()
+      AND (gm.reference IS NOT NULL OR r.role <> 'input')
+    GROUP BY gl.plant_id, coalesce(gm.reference, ''), r.role, gl.material_id, gl.lot
+    RETURNING plant_id, reference, role, material_id, lot, quantity
+)
 INSERT INTO inventory.lot_links (organization_id, plant_id, order_reference,
     input_material_id, input_lot, output_material_id, output_lot, input_quantity,
     output_quantity)
 SELECT app.current_org(), i.plant_id, i.reference, i.material_id, i.lot, o.material_id,
     o.lot, i.quantity, o.quantity
-FROM inventory.lot_flows i
-JOIN inventory.lot_flows o ON o.organization_id = i.organization_id
-    AND o.plant_id = i.plant_id AND o.reference = i.reference AND o.role = 'output'
+FROM flow i
+JOIN flow o ON o.plant_id = i.plant_id AND o.reference = i.reference AND o.role = 'output'
     AND o.quantity > 0
-WHERE i.organization_id = app.current_org() AND i.role = 'input' AND i.quantity > 0
-  AND i.reference <> '';
+WHERE i.role = 'input' AND i.quantity > 0 AND i.reference <> '';

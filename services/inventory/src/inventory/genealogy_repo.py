@@ -52,9 +52,5 @@ async def rebuild(conn: asyncpg.Connection, roles: Mapping[str, tuple[FlowRole, 
     types = sorted(roles)
     await conn.execute(Q.genealogy_clear)
     await conn.execute(
-        Q.genealogy_rebuild_flows,
-        types,
-        [roles[t][0] for t in types],
-        [roles[t][1] for t in types],
+        Q.genealogy_rebuild, types, [roles[t][0] for t in types], [roles[t][1] for t in types]
     )
-    await conn.execute(Q.genealogy_rebuild_links)
