@@ -130,11 +130,20 @@ lot_end AS (
             AND l.order_reference = f.reference)
     LIMIT $4::integer + 1
 ),
-ends AS MATERIALIZED (
-    SELECT material_id, lot, json_agg(json_build_object(
-        'kind', kind, 'plant_id', plant_id, 'reference', nullif(reference, ''),
-        'quantity', quantity::text) ORDER BY kind, reference, plant_id) AS ends
-    FROM (SELECT * FROM lot_end LIMIT $4::integer) kept
+lot_doc AS (
+    SELECT material_id, lot, max(depth) AS depth,
+        coalesce(json_agg(json_build_object(
+            'kind', kind, 'plant_id', plant_id, 'reference', nullif(reference, ''),
+            'quantity', quantity::text) ORDER BY kind, reference, plant_id)
+            FILTER (WHERE kind IS NOT NULL), '[]'::json) AS ends
+    FROM (
+        SELECT material_id, lot, depth, NULL AS kind, NULL::uuid AS plant_id,
+            NULL AS reference, NULL::numeric AS quantity
+        FROM node
+        UNION ALL
+        SELECT material_id, lot, NULL, kind, plant_id, reference, quantity
+        FROM (SELECT * FROM lot_end LIMIT $4::integer) kept
+    ) lot_row
     GROUP BY material_id, lot
 )
 SELECT json_build_object(
@@ -153,11 +162,10 @@ SELECT json_build_object(
         SELECT coalesce(json_agg(json_build_object(
             'material_id', n.material_id, 'material_number', m.number,
             'lot', nullif(n.lot, ''), 'unit', m.base_unit, 'depth', n.depth,
-            'ends', coalesce(e.ends, '[]'::json)) ORDER BY n.depth, m.number, n.lot), '[]'::json)
-        FROM node n
+            'ends', n.ends) ORDER BY n.depth, m.number, n.lot), '[]'::json)
+        FROM lot_doc n
         JOIN inventory.materials m ON m.organization_id = app.current_org()
-            AND m.id = n.material_id
-        LEFT JOIN ends e ON e.material_id = n.material_id AND e.lot = n.lot),
+            AND m.id = n.material_id),
     'links', (
         SELECT coalesce(json_agg(json_build_object(
             'depth', depth, 'plant_id', plant_id, 'order_reference', order_reference,
@@ -226,11 +234,20 @@ lot_end AS (
             AND l.input_lot = f.lot))
     LIMIT $4::integer + 1
 ),
-ends AS MATERIALIZED (
-    SELECT material_id, lot, json_agg(json_build_object(
-        'kind', kind, 'plant_id', plant_id, 'reference', nullif(reference, ''),
-        'quantity', quantity::text) ORDER BY kind, reference, plant_id) AS ends
-    FROM (SELECT * FROM lot_end LIMIT $4::integer) kept
+lot_doc AS (
+    SELECT material_id, lot, max(depth) AS depth,
+        coalesce(json_agg(json_build_object(
+            'kind', kind, 'plant_id', plant_id, 'reference', nullif(reference, ''),
+            'quantity', quantity::text) ORDER BY kind, reference, plant_id)
+            FILTER (WHERE kind IS NOT NULL), '[]'::json) AS ends
+    FROM (
+        SELECT material_id, lot, depth, NULL AS kind, NULL::uuid AS plant_id,
+            NULL AS reference, NULL::numeric AS quantity
+        FROM node
+        UNION ALL
+        SELECT material_id, lot, NULL, kind, plant_id, reference, quantity
+        FROM (SELECT * FROM lot_end LIMIT $4::integer) kept
+    ) lot_row
     GROUP BY material_id, lot
 )
 SELECT json_build_object(
@@ -249,11 +266,10 @@ SELECT json_build_object(
         SELECT coalesce(json_agg(json_build_object(
             'material_id', n.material_id, 'material_number', m.number,
             'lot', nullif(n.lot, ''), 'unit', m.base_unit, 'depth', n.depth,
-            'ends', coalesce(e.ends, '[]'::json)) ORDER BY n.depth, m.number, n.lot), '[]'::json)
-        FROM node n
+            'ends', n.ends) ORDER BY n.depth, m.number, n.lot), '[]'::json)
+        FROM lot_doc n
         JOIN inventory.materials m ON m.organization_id = app.current_org()
-            AND m.id = n.material_id
-        LEFT JOIN ends e ON e.material_id = n.material_id AND e.lot = n.lot),
+            AND m.id = n.material_id),
     'links', (
         SELECT coalesce(json_agg(json_build_object(
             'depth', depth, 'plant_id', plant_id, 'order_reference', order_reference,
