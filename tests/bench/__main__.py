@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.bench import bus, cache, http_read, inventory_boms, inventory_ledger
+from tests.bench import bus, cache, http_read, inventory_boms, inventory_ledger, inventory_trace
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
@@ -27,7 +27,7 @@ BENCH_PORTS = Ports(
 )
 
 
-GROUPS = ("http", "bus", "cache", "ledger", "boms")
+GROUPS = ("http", "bus", "cache", "ledger", "boms", "trace")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         if "ledger" in wanted:
             gateway = f"http://127.0.0.1:{stack.ports.gateway}"
             figures += inventory_ledger.run(gateway, stack.owner_dsn, quick=args.quick)
+        if "trace" in wanted:
+            figures += inventory_trace.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
         if "bus" in wanted:
             with rabbitmq_server(base):

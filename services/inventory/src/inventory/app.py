@@ -6,6 +6,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from inventory.bom_routes import bom_router
+from inventory.genealogy_routes import genealogy_router
 from inventory.ledger_routes import ledger_router
 from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
@@ -34,6 +35,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
             ledger_router(),
             replenishment_router(),
             bom_router(),
+            genealogy_router(),
         ],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,

@@ -16,7 +16,14 @@ import msgspec
 from inventory import ledger_repo, stock_repo
 from inventory.ledger_repo import Header, Line
 from inventory.models import GoodsMovement, GoodsMovementCreate
-from inventory.service import checks, idempotency, outbound, posting, replenishment
+from inventory.service import (
+    checks,
+    genealogy,
+    idempotency,
+    outbound,
+    posting,
+    replenishment,
+)
 from inventory.service.caller import Caller
 from inventory.service.posting import Document, Requested
 from inventory.stock_models import BatchCreate, BatchDocument, BatchPosted
@@ -66,13 +73,20 @@ async def post_in(
     ]
     plan = await posting.plan(conn, caller, [document], requested)
     await posting.write(conn, plan)
-    await _tell_crossings(conn, caller, plan)
+    await _after_write(conn, caller, plan)
     return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
 
 
-async def _tell_crossings(conn: asyncpg.Connection, caller: Caller, plan: posting.Plan) -> None:
-    """A posting that takes a material below its reorder point (or back above it) says so
-    at once, in its own transaction; the hourly check catches anything else."""
+async def _after_write(conn: asyncpg.Connection, caller: Caller, plan: posting.Plan) -> None:
+    """What every posting does once its lines are in the ledger, in its transaction:
+
+    - lot genealogy links its orders' input lots to their output lots (documents in
+      reference order, so two postings take the order locks in the same order);
+    - a material taken below its reorder point (or back above it) is told at once; the
+      hourly check catches anything no posting moved.
+    """
+    for header in sorted(plan.headers, key=lambda h: (h.reference or "", str(h.id))):
+        await genealogy.record(conn, header)
     await replenishment.check_in(conn, caller, sorted({x.material_id for x in plan.lines}))
 
 
@@ -154,7 +168,7 @@ async def post_batch(
                 return Posted(replay.status, replay.body, None, replayed=True)
         plan = await posting.plan(conn, caller, documents, requested)
         written = await posting.write(conn, plan)
-        await _tell_crossings(conn, caller, plan)
+        await _after_write(conn, caller, plan)
         # Published from what was written, not read back: a batch is ingest, not a read.
         await outbound.goods_movements_written(conn, caller, plan.headers, written, plan.units)
         ids = [h.id for h in plan.headers]
@@ -251,7 +265,7 @@ async def reverse(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovem
         plan.negative_allowed = {m.id for m in materials.values() if m.negative_stock_allowed}
         try:
             await posting.write(conn, plan)
-            await _tell_crossings(conn, caller, plan)
+            await _after_write(conn, caller, plan)
         except asyncpg.UniqueViolationError:
             # Another reversal of the same document committed first.
             raise Conflict(f"goods movement {movement_id} was already reversed") from None
