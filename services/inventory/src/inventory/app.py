@@ -6,6 +6,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from inventory.routes import api_router, provide_caller
+from inventory.sap.routes import sap_admin_router, sap_router
 from inventory.settings import Settings
 from inventory.stock_routes import stock_router
 from unison_web.auth import TokenVerifier
@@ -13,7 +14,8 @@ from unison_web.service import build_service
 
 DESCRIPTION = (
     "Inventory master data: units of measure, materials, alternative units, plant data,"
-    " conversions, the change history, storage locations, goods movements and stock."
+    " conversions, the change history, storage locations, goods movements and stock;"
+    " the SAP integration (IDocs, OData, business events in; material documents out)."
 )
 
 
@@ -23,7 +25,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
         "inventory",
         settings,
         description=DESCRIPTION,
-        route_handlers=[api_router(), stock_router()],
+        route_handlers=[api_router(), stock_router(), sap_router(), sap_admin_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )
