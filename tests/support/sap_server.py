@@ -172,6 +172,8 @@ class Edmx:
     def _navigation(
         self, target: str, many: bool, value: Any, at: str, *, creating: bool
     ) -> list[str]:
+        if isinstance(value, dict) and set(value) == {"__deferred"}:
+            return [] if not creating else [f"{at}: a deferred navigation cannot be created"]
         if not many:
             return self.errors(target, value, at, creating=creating)
         items = value.get("results") if isinstance(value, dict) else value

@@ -116,16 +116,18 @@ def parse_datetime(value: Any, at: str) -> datetime | None:
     return _EPOCH + timedelta(milliseconds=int(match.group(1)))
 
 
-def parse_time(value: Any, at: str) -> time | None:
+def parse_time(value: Any, at: str) -> timedelta | None:
+    """Edm.Time as the offset into the day; SAP writes the end of a day as PT24H00M00S."""
     if value is None:
         return None
     match = _TIME.match(value) if isinstance(value, str) else None
     if match is None:
         raise Invalid(f"{value!r} is not an OData time (PT08H30M00S)", at)
     hours, minutes, seconds = (int(g) for g in match.groups())
-    if hours > 23 or minutes > 59 or seconds > 59:
+    offset = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    if minutes > 59 or seconds > 59 or offset > timedelta(hours=24):
         raise Invalid(f"{value!r} is not a time of day", at)
-    return time(hours, minutes, seconds)
+    return offset
 
 
 def format_date(day: date) -> str:
@@ -134,9 +136,15 @@ def format_date(day: date) -> str:
     return f"/Date({millis})/"
 
 
+def plain(value: Decimal) -> Decimal:
+    """The number without trailing zeros or an exponent: 500.000 and 500 are one quantity,
+    however the IDoc or OData spelled it."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain notation, never an exponent: SAP parses "1E+1" as an error."""
-    return format(value.normalize() if value != value.to_integral() else value.quantize(1), "f")
+    return format(plain(value), "f")
 
 
 def fingerprint(document: Any) -> str:

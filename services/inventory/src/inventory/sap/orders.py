@@ -20,6 +20,7 @@ from inventory import repo as inventory_repo
 from inventory.sap import codes as sap_codes
 from inventory.sap import repo
 from inventory.sap.material_sync import PLANTS_URL
+from inventory.sap.odata import plain
 from inventory.service.caller import Caller
 from unison_bus import publish
 from unison_events.inventory import (
@@ -140,7 +141,7 @@ async def _event(
         sap_plant=order.werks,
         material_id=header.id,
         material_number=header.number,
-        quantity=order.quantity,
+        quantity=plain(order.quantity),
         unit=unit_of[order.sap_unit],
         planned_start=order.planned_start,
         planned_end=order.planned_end,
@@ -151,7 +152,7 @@ async def _event(
                 operation=o.operation,
                 description=o.description,
                 work_center=o.work_center,
-                quantity=o.quantity,
+                quantity=None if o.quantity is None else plain(o.quantity),
                 unit=unit_of[o.sap_unit] if o.sap_unit else None,
                 scheduled_start=o.scheduled_start,
                 scheduled_end=o.scheduled_end,
@@ -162,7 +163,7 @@ async def _event(
             SapProductionOrderComponent(
                 material_id=known[c.material_number.lower()].id,
                 material_number=known[c.material_number.lower()].number,
-                quantity=c.quantity,
+                quantity=plain(c.quantity),
                 unit=unit_of[c.sap_unit],
                 item=c.item,
                 operation=c.operation,

@@ -5,7 +5,7 @@ API_PRODUCTION_ORDER_2_SRV, with its operations and components expanded.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -79,8 +79,8 @@ def _moment(item: dict[str, Any], date_name: str, time_name: str, at: str) -> da
     on = odata.parse_date(item.get(date_name), f"{at}/{date_name}")
     if on is None:
         return None
-    clock = odata.parse_time(item.get(time_name), f"{at}/{time_name}")
-    return datetime.combine(on, clock) if clock else datetime.combine(on, datetime.min.time())
+    offset = odata.parse_time(item.get(time_name), f"{at}/{time_name}") or timedelta()
+    return datetime.combine(on, time()) + offset
 
 
 def _operations(order: dict[str, Any]) -> tuple[OrderOperation, ...]:
