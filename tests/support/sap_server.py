@@ -306,6 +306,7 @@ class SapStandIn:
         self._csrf: dict[str, str] = {}  # session id -> token
         self._failures: list[_Failure] = []
         self._slow: list[float] = []
+        self._expire_next = False
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -325,7 +326,12 @@ class SapStandIn:
         self._slow.append(seconds)
 
     def expire_csrf_tokens(self) -> None:
+        """Every token fetched so far is void (a session that timed out)."""
         self._csrf.clear()
+
+    def expire_next_token(self) -> None:
+        """The next POST finds its (just fetched) token expired."""
+        self._expire_next = True
 
     def add_order(self, order: dict[str, Any]) -> None:
         """Seed an A_ProductionOrder_2 entity (navigations as lists); refused unless the
@@ -474,6 +480,9 @@ class SapStandIn:
     async def _create(self, request: web.Request, resource: str, body: bytes) -> web.Response:
         session = request.cookies.get(self._session_cookie(), "")
         token = request.headers.get("x-csrf-token", "")
+        if self._expire_next:
+            self._expire_next = False
+            self._csrf.pop(session, None)
         if not token or self._csrf.get(session) != token:
             return web.Response(
                 status=403,
