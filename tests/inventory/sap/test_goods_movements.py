@@ -164,6 +164,27 @@ async def test_issues_scrap_and_transfers_carry_what_sap_needs_for_each(
     )
 
 
+async def test_documents_reach_sap_in_the_order_they_were_posted(
+    api: SapApi, plant: Plant, vent: dict[str, Any], sap: SapStandIn
+) -> None:
+    sap.fail_next(1, status=503)  # the first push is held up: the others must wait for it
+    posted = [
+        await plant.post("101", vent["id"], "2000", "9"),
+        await plant.post("261", vent["id"], "2000", "4"),
+        await plant.post("551", vent["id"], "2000", "1"),
+        await plant.post("261", vent["id"], "2000", "2"),
+    ]
+    for movement in posted:
+        assert (await outbound(api, movement["id"]))["status"] == "processed"
+    sent = [d["to_MaterialDocumentItem"]["results"][0] for d in sap.documents]
+    assert [(i["GoodsMovementType"], i["QuantityInEntryUnit"]) for i in sent] == [
+        ("101", "9"),
+        ("261", "4"),
+        ("551", "1"),
+        ("261", "2"),
+    ]
+
+
 async def test_a_transfer_between_bins_of_one_warehouse_is_not_sap_s_business(
     api: SapApi, plant: Plant, vent: dict[str, Any], sap: SapStandIn
 ) -> None:

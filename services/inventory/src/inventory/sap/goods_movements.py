@@ -4,7 +4,9 @@ The worker hears its own ``inventory.goods_movement.posted``; when the organizat
 an enabled SAP connection and the movement type is one SAP shares (101/102 receipt for
 an order, 261/262 issue to an order, 311/312 transfer, 551/552 scrap), an outbound
 message is stored and a job pushes it: ``A_MaterialDocumentHeader`` with its items,
-keys translated to SAP's (material number, SAP plant, storage location, unit).
+keys translated to SAP's (material number, SAP plant, storage location, unit). An
+organization's documents reach SAP in the order they were posted: a push waits while an
+older one is still on its way.
 
 SAP's storage location is the warehouse level of Unison's tree: a bin's movement is
 posted on its warehouse, and a transfer between two bins of one warehouse is not SAP's
@@ -25,7 +27,7 @@ import msgspec
 
 from inventory.sap import codes as sap_codes
 from inventory.sap import odata, processing, repo
-from inventory.sap.client import MATERIAL_DOCUMENTS, SapClient
+from inventory.sap.client import MATERIAL_DOCUMENTS, SapClient, SapUnavailable
 from inventory.sap.codes import Codes
 from inventory.sap.material_sync import PLANTS_URL
 from inventory.service.caller import Caller
@@ -96,6 +98,11 @@ async def _push(db: Database, caller: Caller, message: repo.Started) -> str:
     # The movement's plant, whoever replays: locations are plant data.
     tenant = Tenant(event.organization_id, (event.plant_id,), caller.tenant.user_id)
     async with db.transaction(tenant) as conn:
+        earlier = await repo.outbound_pending_before(conn, message.id)
+        if earlier is not None:
+            # SAP checks stock on every document: an issue overtaking the receipt that
+            # supplied it would be refused. Later, as a retry; waits count as attempts.
+            raise SapUnavailable(f"waiting for the earlier message {earlier} to reach SAP")
         connection = await repo.connection_get(conn)
         if connection is None or not connection.enabled:
             raise Invalid(

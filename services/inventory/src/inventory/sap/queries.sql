@@ -63,6 +63,15 @@ WHERE organization_id = app.current_org() AND id = $1;
 UPDATE inventory.sap_messages SET error = $2, updated_at = now()
 WHERE organization_id = app.current_org() AND id = $1;
 
+-- name: outbound_pending_before
+-- The oldest outbound message before $1 that has not reached SAP yet (received or being
+-- processed): pushes go in the order the movements were posted.
+SELECT id FROM inventory.sap_messages
+WHERE organization_id = app.current_org() AND direction = 'outbound'
+  AND status IN ('received', 'processing') AND id < $1
+ORDER BY id
+LIMIT 1;
+
 -- name: message_sent_payload
 -- The body sent (or about to be sent) to SAP for message $1.
 UPDATE inventory.sap_messages SET sent_payload = $2::text::jsonb, updated_at = now()

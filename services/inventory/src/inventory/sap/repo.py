@@ -112,6 +112,11 @@ async def message_retrying(conn: asyncpg.Connection, message_id: UUID, reason: s
     await conn.execute(Q.message_retrying, message_id, reason)
 
 
+async def outbound_pending_before(conn: asyncpg.Connection, message_id: UUID) -> UUID | None:
+    value = await conn.fetchval(Q.outbound_pending_before, message_id)
+    return value if isinstance(value, UUID) else None
+
+
 async def message_sent_payload(
     conn: asyncpg.Connection, message_id: UUID, body: dict[str, Any]
 ) -> None:
