@@ -54,7 +54,8 @@ def idoc_variant(name: str, changes: dict[str, str | None]) -> bytes:
         if element is None:
             element = ET.SubElement(container, field)
         element.text = value
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def new_docnum() -> str:

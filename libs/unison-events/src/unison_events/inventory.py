@@ -120,4 +120,3 @@ class SapProductionOrderReceived(Event, frozen=True, kw_only=True):
     components: tuple[SapProductionOrderComponent, ...] = ()
     source: str  # "LOIPRO" or "API_PRODUCTION_ORDER_2"
     sap_message_id: UUID
-
