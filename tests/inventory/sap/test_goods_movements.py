@@ -4,6 +4,7 @@ stand-in (CSRF handshake, EDMX validation, SAP errors, outages)."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -11,7 +12,8 @@ from uuid import UUID
 import asyncpg
 import pytest
 
-from tests.inventory.conftest import MakeMaterial
+from inventory.demo import seed_units
+from tests.inventory.conftest import Headers, MakeMaterial
 from tests.inventory.sap.conftest import SAP, SETTLED, SapApi
 from tests.support.sap_server import CLIENT_ID, CLIENT_SECRET, SapStandIn
 
@@ -371,3 +373,34 @@ async def test_keys_sap_cannot_take_fail_with_what_is_wrong(
     precise = await outbound(api, fine["id"])
     assert precise["error"] == "quantity 0.0005 PC has more than 3 decimals, which SAP cannot take"
     assert sap.documents == []
+
+
+async def test_another_organization_s_movements_never_use_this_connection(
+    api: SapApi,
+    plant: Plant,
+    sap: SapStandIn,
+    auth: Headers,
+    owner_conn: asyncpg.Connection,
+    admin_conn: asyncpg.Connection,
+) -> None:
+    other_org, other_plant = uuid.uuid4(), uuid.uuid4()
+    await seed_units(owner_conn, other_org)
+    stranger = auth(organization_id=other_org, plant_ids=[other_plant])
+    other = Plant(SapApi(api.client, stranger, stranger), other_plant)
+    await other.location("2000")
+    material = await api.client.post(
+        "/api/inventory/materials",
+        json={"number": "VE2021", "description": "Vent", "type": "finished", "base_unit": "PC"},
+        headers=stranger,
+    )
+    await other.post("101", material.json()["id"], "2000", "5")
+    await handled(admin_conn, other_org, 1)
+    assert (
+        await admin_conn.fetchval(
+            "SELECT count(*) FROM inventory.sap_messages WHERE organization_id = $1", other_org
+        )
+        == 0
+    )
+    listed = await api.client.get(f"{SAP}/messages", headers=stranger)
+    assert listed.json()["items"] == []
+    assert sap.requests == []
