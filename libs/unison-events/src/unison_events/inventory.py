@@ -208,6 +208,62 @@ class BomChanged(Event, frozen=True, kw_only=True):
     version: int
 
 
+# ------------------------------------------------------------------ SAP production orders
+
+
+class SapProductionOrderOperation(msgspec.Struct, frozen=True, kw_only=True):
+    """An operation of the order's routing, as SAP scheduled it (plant-local times)."""
+
+    operation: str  # VORNR, e.g. "0010"
+    description: str | None = None
+    work_center: str | None = None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+
+
+class SapProductionOrderComponent(msgspec.Struct, frozen=True, kw_only=True):
+    """A component reservation of the order, in a Unison unit."""
+
+    material_id: UUID
+    material_number: str
+    quantity: Decimal
+    unit: str
+    item: str | None = None  # reservation item (RSPOS)
+    operation: str | None = None
+    storage_location: str | None = None
+    batch: str | None = None
+    requirement_date: date | None = None
+
+
+class SapProductionOrderReceived(Event, frozen=True, kw_only=True):
+    """SAP created or changed a production order (LOIPRO IDoc, or the S/4 business event
+    followed by a read of A_ProductionOrder_2): what the production service plans from.
+
+    ``plant_id`` (of the base) is the Unison plant the SAP plant maps to. Dates and times
+    are plant-local, as SAP keeps them (no offset). Sent again only when the order's
+    content changed.
+    """
+
+    topic: ClassVar[str] = "inventory.sap.production_order.received"
+    order_number: str
+    order_type: str | None = None
+    sap_plant: str
+    material_id: UUID
+    material_number: str
+    quantity: Decimal
+    unit: str
+    planned_start: date | None = None
+    planned_end: date | None = None
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+    operations: tuple[SapProductionOrderOperation, ...] = ()
+    components: tuple[SapProductionOrderComponent, ...] = ()
+    source: str  # "LOIPRO" or "API_PRODUCTION_ORDER_2"
+    sap_message_id: UUID
+
+
 ALL = (
     MaterialCreated,
     MaterialChanged,
@@ -219,4 +275,5 @@ ALL = (
     CycleCountPosted,
     BomReleased,
     BomChanged,
+    SapProductionOrderReceived,
 )

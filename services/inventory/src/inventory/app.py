@@ -10,6 +10,7 @@ from inventory.genealogy_routes import genealogy_router
 from inventory.ledger_routes import ledger_router
 from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
+from inventory.sap.routes import sap_admin_router, sap_router
 from inventory.settings import Settings
 from inventory.stock_routes import stock_router
 from unison_web.auth import TokenVerifier
@@ -19,7 +20,9 @@ DESCRIPTION = (
     "Inventory master data: units of measure, materials, alternative units, plant data,"
     " conversions, the change history, storage locations, goods movements and stock, lots,"
     " reservations and availability, moving-average valuation and period close, bills of"
-    " materials (versions, explosion, where-used), replenishment and cycle counts."
+    " materials (versions, explosion, where-used), replenishment and cycle counts, lot"
+    " genealogy, and the SAP integration (IDocs, OData, business events in; material"
+    " documents out)."
 )
 
 
@@ -36,6 +39,8 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
             replenishment_router(),
             bom_router(),
             genealogy_router(),
+            sap_router(),
+            sap_admin_router(),
         ],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,

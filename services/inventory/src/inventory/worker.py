@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from inventory.sap import goods_movements, inbound, processing
 from inventory.service import exports, replenishment
+from unison_bus import EventTypes, Handler, JobHandler
+from unison_events.inventory import GoodsMovementPosted
 from unison_worker import run_worker
+
+JOB_HANDLERS: dict[str, JobHandler] = {
+    exports.KIND: exports.run,
+    replenishment.KIND: replenishment.run,
+    processing.INBOUND_JOB: inbound.process,
+    processing.OUTBOUND_JOB: goods_movements.push,
+}
+EVENT_HANDLERS: dict[str, Handler] = {
+    GoodsMovementPosted.topic: goods_movements.on_goods_movement_posted,
+}
+EVENT_TYPES = EventTypes(GoodsMovementPosted)
 
 
 def main() -> None:
     run_worker(
         "inventory",
-        job_handlers={exports.KIND: exports.run, replenishment.KIND: replenishment.run},
+        event_handlers=EVENT_HANDLERS,
+        event_types=EVENT_TYPES,
+        job_handlers=JOB_HANDLERS,
     )
 
 

@@ -87,7 +87,8 @@ def _number_taken(number: str) -> Conflict:
     )
 
 
-async def _insert(conn: asyncpg.Connection, caller: Caller, fields: MaterialCreate) -> Material:
+async def create_in(conn: asyncpg.Connection, caller: Caller, fields: MaterialCreate) -> Material:
+    """Create inside the caller's transaction (an SAP material master, say)."""
     material = await repo.material_insert(conn, await validated(conn, fields))
     if material is None:
         raise _number_taken(fields.number.strip())
@@ -118,7 +119,7 @@ async def create(
             if replay is not None:
                 first = msgspec.json.decode(replay.body, type=Material)
                 return Created(replay.status, replay.body, first.id, first.version, replayed=True)
-        material = await _insert(conn, caller, fields)
+        material = await create_in(conn, caller, fields)
         body = msgspec.json.encode(material)
         if idempotency_key is not None:
             await idempotency.complete(conn, idempotency_key, 201, body)
@@ -166,29 +167,38 @@ async def update(
     """Apply the fields present in ``patch``; a patch that changes nothing writes nothing."""
     async with db.transaction(caller.tenant) as conn:
         current = await lock_version(conn, material_id, expected_version)
-        fields = await validated(conn, _merged(current, patch))
-        changes = audit.diff(audit.snapshot(current), audit.snapshot(fields))
-        if not changes:
-            return current
-        if "base_unit" in changes and await repo.material_units_of(conn, material_id):
-            raise Conflict(
-                "the base unit cannot change while alternative units refer to it",
-                errors=[{"pointer": "/base_unit", "detail": "remove the alternative units first"}],
-            )
-        try:
-            updated = await repo.material_update(conn, material_id, fields)
-        except asyncpg.UniqueViolationError:
-            raise _number_taken(fields.number) from None
-        await audit.record(
-            conn,
-            caller,
-            entity="material",
-            entity_id=str(material_id),
-            material_id=material_id,
-            action="updated",
-            changes=changes,
+        return await update_in(conn, caller, current, _merged(current, patch))
+
+
+async def update_in(
+    conn: asyncpg.Connection, caller: Caller, current: Material, wanted: MaterialCreate
+) -> Material:
+    """Make the locked ``current`` look like ``wanted`` inside the caller's transaction;
+    no change writes nothing (no version, audit row or event)."""
+    material_id = current.id
+    fields = await validated(conn, wanted)
+    changes = audit.diff(audit.snapshot(current), audit.snapshot(fields))
+    if not changes:
+        return current
+    if "base_unit" in changes and await repo.material_units_of(conn, material_id):
+        raise Conflict(
+            "the base unit cannot change while alternative units refer to it",
+            errors=[{"pointer": "/base_unit", "detail": "remove the alternative units first"}],
         )
-        await outbound.material_changed(conn, caller, updated, sorted(changes))
+    try:
+        updated = await repo.material_update(conn, material_id, fields)
+    except asyncpg.UniqueViolationError:
+        raise _number_taken(fields.number) from None
+    await audit.record(
+        conn,
+        caller,
+        entity="material",
+        entity_id=str(material_id),
+        material_id=material_id,
+        action="updated",
+        changes=changes,
+    )
+    await outbound.material_changed(conn, caller, updated, sorted(changes))
     return updated
 
 
@@ -217,34 +227,40 @@ async def delete(db: Database, caller: Caller, material_id: UUID, expected_versi
     """
     async with db.transaction(caller.tenant) as conn:
         current = await lock_version(conn, material_id, expected_version)
-        await _delete_visible_plant_data(conn, caller, material_id)
-        before = audit.snapshot(current)
-        before["alternative_units"] = [
-            audit.snapshot(u) for u in await repo.material_units_of(conn, material_id)
-        ]
-        try:
-            await repo.material_delete(conn, material_id)
-        except asyncpg.ForeignKeyViolationError as exc:
-            if (exc.table_name or "").startswith("bom"):
-                raise Conflict(
-                    f"material {material_id} is in bills of materials (their versions are"
-                    " kept as history); it cannot be deleted: block it instead"
-                ) from None
-            if (exc.table_name or "").startswith("material_plants"):
-                raise Conflict(
-                    f"material {material_id} has plant data in plants outside your access;"
-                    " it cannot be deleted by you"
-                ) from None
+        await delete_in(conn, caller, current)
+
+
+async def delete_in(conn: asyncpg.Connection, caller: Caller, current: Material) -> None:
+    """Delete the locked ``current`` inside the caller's transaction, as :func:`delete`."""
+    material_id = current.id
+    await _delete_visible_plant_data(conn, caller, material_id)
+    before = audit.snapshot(current)
+    before["alternative_units"] = [
+        audit.snapshot(u) for u in await repo.material_units_of(conn, material_id)
+    ]
+    try:
+        await repo.material_delete(conn, material_id)
+    except asyncpg.ForeignKeyViolationError as exc:
+        if (exc.table_name or "").startswith("bom"):
             raise Conflict(
-                f"material {material_id} has goods movements or stock; it cannot be deleted"
+                f"material {material_id} is in bills of materials (their versions are"
+                " kept as history); it cannot be deleted: block it instead"
             ) from None
-        await audit.record(
-            conn,
-            caller,
-            entity="material",
-            entity_id=str(material_id),
-            material_id=material_id,
-            action="deleted",
-            changes=audit.diff(before, {}),
-        )
-        await outbound.material_deleted(conn, caller, current)
+        if (exc.table_name or "").startswith("material_plants"):
+            raise Conflict(
+                f"material {material_id} has plant data in plants outside your access;"
+                " it cannot be deleted by you"
+            ) from None
+        raise Conflict(
+            f"material {material_id} has goods movements or stock; it cannot be deleted"
+        ) from None
+    await audit.record(
+        conn,
+        caller,
+        entity="material",
+        entity_id=str(material_id),
+        material_id=material_id,
+        action="deleted",
+        changes=audit.diff(before, {}),
+    )
+    await outbound.material_deleted(conn, caller, current)

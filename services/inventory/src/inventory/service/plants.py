@@ -91,29 +91,49 @@ async def put(
     async with db.transaction(caller.tenant) as conn:
         if await repo.material_get(conn, material_id) is None:
             raise not_found(material_id)
-        current = await _locked(conn, material_id, plant_id, expected_version)
-        changes = audit.diff(
-            audit.snapshot(current),
-            audit.snapshot(fields) | {"material_id": material_id, "plant_id": plant_id},
-        )
-        if current is not None and not changes:
-            return Saved(current, created=False)
-        if current is None:
-            saved = await repo.material_plant_insert(conn, material_id, plant_id, fields)
-            if saved is None:
-                raise Conflict("the plant data was created at the same time; retry")
-        else:
-            saved = await repo.material_plant_update(conn, material_id, plant_id, fields)
-        await audit.record(
-            conn,
-            caller,
-            entity="material_plant",
-            entity_id=f"{material_id}/{plant_id}",
-            material_id=material_id,
-            plant_id=plant_id,
-            action="created" if current is None else "updated",
-            changes=changes,
-        )
+        return await _write(conn, caller, material_id, plant_id, fields, expected_version)
+
+
+async def put_in(
+    conn: asyncpg.Connection, caller: Caller, material_id: UUID, plant_id: UUID, data: PlantDataPut
+) -> Saved:
+    """Create or replace inside the caller's transaction, of a material known to exist;
+    data equal to what is stored writes nothing."""
+    _check_plant(caller, material_id, plant_id)
+    return await _write(conn, caller, material_id, plant_id, _validated(data), None)
+
+
+async def _write(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    material_id: UUID,
+    plant_id: UUID,
+    fields: PlantDataPut,
+    expected_version: int | None,
+) -> Saved:
+    current = await _locked(conn, material_id, plant_id, expected_version)
+    changes = audit.diff(
+        audit.snapshot(current),
+        audit.snapshot(fields) | {"material_id": material_id, "plant_id": plant_id},
+    )
+    if current is not None and not changes:
+        return Saved(current, created=False)
+    if current is None:
+        saved = await repo.material_plant_insert(conn, material_id, plant_id, fields)
+        if saved is None:
+            raise Conflict("the plant data was created at the same time; retry")
+    else:
+        saved = await repo.material_plant_update(conn, material_id, plant_id, fields)
+    await audit.record(
+        conn,
+        caller,
+        entity="material_plant",
+        entity_id=f"{material_id}/{plant_id}",
+        material_id=material_id,
+        plant_id=plant_id,
+        action="created" if current is None else "updated",
+        changes=changes,
+    )
     return Saved(saved, created=current is None)
 
 
@@ -125,14 +145,20 @@ async def delete(
         current = await _locked(conn, material_id, plant_id, expected_version)
         if current is None:
             raise _no_plant_data(material_id, plant_id)
-        await repo.material_plant_delete(conn, material_id, plant_id)
-        await audit.record(
-            conn,
-            caller,
-            entity="material_plant",
-            entity_id=f"{material_id}/{plant_id}",
-            material_id=material_id,
-            plant_id=plant_id,
-            action="deleted",
-            changes=audit.diff(audit.snapshot(current), {}),
-        )
+        await delete_in(conn, caller, current)
+
+
+async def delete_in(conn: asyncpg.Connection, caller: Caller, current: PlantData) -> None:
+    """Delete the locked ``current`` inside the caller's transaction."""
+    material_id, plant_id = current.material_id, current.plant_id
+    await repo.material_plant_delete(conn, material_id, plant_id)
+    await audit.record(
+        conn,
+        caller,
+        entity="material_plant",
+        entity_id=f"{material_id}/{plant_id}",
+        material_id=material_id,
+        plant_id=plant_id,
+        action="deleted",
+        changes=audit.diff(audit.snapshot(current), {}),
+    )

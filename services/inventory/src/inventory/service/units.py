@@ -10,7 +10,14 @@ import asyncpg
 import msgspec
 
 from inventory import conversions, repo
-from inventory.models import AlternativeUnit, AlternativeUnitPut, Conversion, Unit, UnitCreate
+from inventory.models import (
+    AlternativeUnit,
+    AlternativeUnitPut,
+    Conversion,
+    Material,
+    Unit,
+    UnitCreate,
+)
 from inventory.service import audit, checks
 from inventory.service.caller import Caller
 from inventory.service.materials import lock_version, not_found
@@ -100,29 +107,42 @@ async def put_alternative_unit(
 ) -> tuple[AlternativeUnit, int]:
     """Set 1 ``code`` = numerator/denominator base units; returns it and the new version."""
     unit = checks.unit_code(code)
-    checks.decimal(ratio.numerator, "/numerator", positive=True)
-    checks.decimal(ratio.denominator, "/denominator", positive=True)
     async with db.transaction(caller.tenant) as conn:
         material = await lock_version(conn, material_id, expected_version)
-        await _usable_alternative(conn, material.base_unit, unit)
-        before = await repo.material_unit_get(conn, material_id, unit)
-        wanted = {"unit": unit, "numerator": ratio.numerator, "denominator": ratio.denominator}
-        changes = audit.diff(audit.snapshot(before), wanted)
-        if before is not None and not changes:
-            return before, material.version
-        after = await repo.material_unit_upsert(
-            conn, material_id, unit, ratio.numerator, ratio.denominator
-        )
-        await audit.record(
-            conn,
-            caller,
-            entity="material_unit",
-            entity_id=f"{material_id}/{unit}",
-            material_id=material_id,
-            action="created" if before is None else "updated",
-            changes=changes,
-        )
-        version = await repo.material_touch(conn, material_id)
+        return await put_alternative_in(conn, caller, material, unit, ratio)
+
+
+async def put_alternative_in(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    material: Material,
+    unit: str,
+    ratio: AlternativeUnitPut,
+) -> tuple[AlternativeUnit, int]:
+    """Set the unit of the locked ``material`` inside the caller's transaction; the same
+    ratio again writes nothing. Returns it and the material's version."""
+    checks.decimal(ratio.numerator, "/numerator", positive=True)
+    checks.decimal(ratio.denominator, "/denominator", positive=True)
+    material_id = material.id
+    await _usable_alternative(conn, material.base_unit, unit)
+    before = await repo.material_unit_get(conn, material_id, unit)
+    wanted = {"unit": unit, "numerator": ratio.numerator, "denominator": ratio.denominator}
+    changes = audit.diff(audit.snapshot(before), wanted)
+    if before is not None and not changes:
+        return before, material.version
+    after = await repo.material_unit_upsert(
+        conn, material_id, unit, ratio.numerator, ratio.denominator
+    )
+    await audit.record(
+        conn,
+        caller,
+        entity="material_unit",
+        entity_id=f"{material_id}/{unit}",
+        material_id=material_id,
+        action="created" if before is None else "updated",
+        changes=changes,
+    )
+    version = await repo.material_touch(conn, material_id)
     return after, version
 
 
@@ -133,19 +153,26 @@ async def delete_alternative_unit(
     unit = checks.unit_code(code)
     async with db.transaction(caller.tenant) as conn:
         await lock_version(conn, material_id, expected_version)
-        removed = await repo.material_unit_delete(conn, material_id, unit)
-        if removed is None:
-            raise NotFound(f"material {material_id} has no alternative unit {unit}")
-        await audit.record(
-            conn,
-            caller,
-            entity="material_unit",
-            entity_id=f"{material_id}/{unit}",
-            material_id=material_id,
-            action="deleted",
-            changes=audit.diff(audit.snapshot(removed), {}),
-        )
-        return await repo.material_touch(conn, material_id)
+        return await delete_alternative_in(conn, caller, material_id, unit)
+
+
+async def delete_alternative_in(
+    conn: asyncpg.Connection, caller: Caller, material_id: UUID, unit: str
+) -> int:
+    """Remove it inside the caller's transaction (the material locked); the new version."""
+    removed = await repo.material_unit_delete(conn, material_id, unit)
+    if removed is None:
+        raise NotFound(f"material {material_id} has no alternative unit {unit}")
+    await audit.record(
+        conn,
+        caller,
+        entity="material_unit",
+        entity_id=f"{material_id}/{unit}",
+        material_id=material_id,
+        action="deleted",
+        changes=audit.diff(audit.snapshot(removed), {}),
+    )
+    return await repo.material_touch(conn, material_id)
 
 
 def _quantity(text: str) -> Fraction:
