@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             figures += http_read.run(supervisor, quick=args.quick)
         if "ledger" in wanted:
             gateway = f"http://127.0.0.1:{stack.ports.gateway}"
-            figures += inventory_ledger.run(gateway, stack.owner_dsn, quick=args.quick)
+            inventory = next(s for s in supervisor.specs if s.name == "inventory")
+            direct = f"http://127.0.0.1:{inventory.port}"
+            figures += inventory_ledger.run(gateway, direct, stack.owner_dsn, quick=args.quick)
         if "trace" in wanted:
             figures += inventory_trace.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"

@@ -3,72 +3,84 @@
 
 -- ---------------------------------------------------------------- kept per posting
 
--- name: genealogy_order_lock
--- Serialize the postings of order reference $1 until commit. An issue and a receipt of the
--- same order committing side by side would each miss the other's row and the link between
--- them; the statement after this lock reads a snapshot that holds the other's commit.
-SELECT pg_advisory_xact_lock(
-    hashtextextended('inventory.lot_genealogy/' || app.current_org()::text || '/' || $1::text, 0));
+-- name: genealogy_orders_lock
+-- Serialize the postings of order references $1 (sorted) until commit. An issue and a
+-- receipt of the same order committing side by side would each miss the other's row and
+-- the link between them; the statements after this lock read a snapshot that holds the
+-- other's commit.
+SELECT count(pg_advisory_xact_lock(
+    hashtextextended('inventory.lot_genealogy/' || app.current_org()::text || '/' || r, 0)))
+FROM unnest($1::text[]) AS r;
 
--- name: genealogy_record
--- Add goods movement $1 (posted on $2, the partition key) to the genealogy: its lines,
--- summed per plant, material and lot and multiplied by $5 (so issued, received, delivered
--- and scrapped quantities count positive, reversals negative), are added to the flows of
--- reference $3 ('' = none) in role $4. For an input or an output the links of each changed
--- lot are then set to the lots of the order's other side: created or updated while both
--- sides are positive, deleted when the lot's net went to zero. The other side is not
--- written by this statement (one movement, one role), so its snapshot is current.
-WITH delta AS (
-    SELECT plant_id, material_id, lot, $5::integer * sum(quantity) AS quantity
-    FROM inventory.goods_movement_lines
-    WHERE organization_id = app.current_org() AND posting_date = $2 AND movement_id = $1
-    GROUP BY plant_id, material_id, lot
-),
-flow AS (
+-- name: genealogy_flows_add
+-- Add to the flows ($1 plant, $2 reference, $3 role, $4 material, $5 lot, $6 quantity:
+-- a posting's lines summed per order, role, material and lot, positive for what was
+-- issued, received, delivered or scrapped, negative for a reversal). Returns the orders
+-- (plant and reference) whose inputs or outputs changed.
+WITH flow AS (
     INSERT INTO inventory.lot_flows AS f (organization_id, plant_id, reference, role,
         material_id, lot, quantity)
-    SELECT app.current_org(), plant_id, $3::text, $4::text, material_id, lot, quantity
-    FROM delta
+    SELECT app.current_org(), d.plant_id, d.reference, d.role, d.material_id, d.lot,
+        d.quantity
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::numeric[])
+        AS d(plant_id, reference, role, material_id, lot, quantity)
+    ORDER BY d.plant_id, d.reference, d.role, d.material_id, d.lot
     ON CONFLICT (organization_id, plant_id, reference, role, material_id, lot) DO UPDATE
     SET quantity = f.quantity + excluded.quantity, updated_at = now()
-    RETURNING f.plant_id, f.material_id, f.lot, f.quantity
-),
-pair AS (
-    SELECT flow.plant_id, flow.material_id, flow.lot, flow.quantity,
-        other.material_id AS other_material_id, other.lot AS other_lot,
-        other.quantity AS other_quantity
-    FROM flow
-    JOIN inventory.lot_flows other ON other.organization_id = app.current_org()
-        AND other.plant_id = flow.plant_id AND other.reference = $3::text
-        AND other.role = CASE $4::text WHEN 'input' THEN 'output' ELSE 'input' END
-        AND other.quantity > 0
-    WHERE $4::text IN ('input', 'output') AND $3::text <> '' AND flow.quantity > 0
-),
-gone AS (
-    DELETE FROM inventory.lot_links l
-    USING flow
-    WHERE $4::text IN ('input', 'output') AND flow.quantity <= 0
-      AND l.organization_id = app.current_org() AND l.plant_id = flow.plant_id
-      AND l.order_reference = $3::text
-      AND CASE WHEN $4::text = 'input'
-               THEN l.input_material_id = flow.material_id AND l.input_lot = flow.lot
-               ELSE l.output_material_id = flow.material_id AND l.output_lot = flow.lot END
+    RETURNING f.plant_id, f.reference, f.role
+)
+SELECT DISTINCT plant_id, reference FROM flow
+WHERE role IN ('input', 'output') AND reference <> '';
+
+-- name: genealogy_links_set
+-- The links of orders ($1 plant, $2 reference) from their flows as they are now: every
+-- input lot with a positive net into every output lot with a positive net, created or
+-- updated. (Between two materials without lots a link says nothing the flows do not:
+-- which orders took and gave them; skipping it keeps an order of many lot-less parts from
+-- writing every input times every output.)
+WITH orders AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[]) AS o(plant_id, reference)
 )
 INSERT INTO inventory.lot_links AS l (organization_id, plant_id, order_reference,
     input_material_id, input_lot, output_material_id, output_lot, input_quantity,
     output_quantity)
-SELECT app.current_org(), p.plant_id, $3::text,
-    CASE WHEN $4::text = 'input' THEN p.material_id ELSE p.other_material_id END,
-    CASE WHEN $4::text = 'input' THEN p.lot ELSE p.other_lot END,
-    CASE WHEN $4::text = 'input' THEN p.other_material_id ELSE p.material_id END,
-    CASE WHEN $4::text = 'input' THEN p.other_lot ELSE p.lot END,
-    CASE WHEN $4::text = 'input' THEN p.quantity ELSE p.other_quantity END,
-    CASE WHEN $4::text = 'input' THEN p.other_quantity ELSE p.quantity END
-FROM pair p
+SELECT app.current_org(), o.plant_id, o.reference, i.material_id, i.lot, x.material_id,
+    x.lot, i.quantity, x.quantity
+FROM orders o
+JOIN inventory.lot_flows i ON i.organization_id = app.current_org()
+    AND i.plant_id = o.plant_id AND i.reference = o.reference AND i.role = 'input'
+    AND i.quantity > 0
+JOIN inventory.lot_flows x ON x.organization_id = app.current_org()
+    AND x.plant_id = o.plant_id AND x.reference = o.reference AND x.role = 'output'
+    AND x.quantity > 0
+WHERE i.lot <> '' OR x.lot <> ''
+ORDER BY 2, 3, 4, 5, 6, 7
 ON CONFLICT (organization_id, plant_id, order_reference, input_material_id, input_lot,
     output_material_id, output_lot) DO UPDATE
 SET input_quantity = excluded.input_quantity, output_quantity = excluded.output_quantity,
-    updated_at = now();
+    updated_at = now()
+WHERE (l.input_quantity, l.output_quantity)
+    IS DISTINCT FROM (excluded.input_quantity, excluded.output_quantity);
+
+-- name: genealogy_links_prune
+-- Delete the links of orders ($1 plant, $2 reference) whose input or output lot no longer
+-- has a positive net (reversed out): the lot did not go into that order.
+DELETE FROM inventory.lot_links l
+USING unnest($1::uuid[], $2::text[]) AS o(plant_id, reference)
+WHERE l.organization_id = app.current_org() AND l.plant_id = o.plant_id
+  AND l.order_reference = o.reference
+  AND (NOT EXISTS (
+          SELECT 1 FROM inventory.lot_flows i
+          WHERE i.organization_id = l.organization_id AND i.plant_id = l.plant_id
+            AND i.reference = l.order_reference AND i.role = 'input'
+            AND i.material_id = l.input_material_id AND i.lot = l.input_lot
+            AND i.quantity > 0)
+       OR NOT EXISTS (
+          SELECT 1 FROM inventory.lot_flows x
+          WHERE x.organization_id = l.organization_id AND x.plant_id = l.plant_id
+            AND x.reference = l.order_reference AND x.role = 'output'
+            AND x.material_id = l.output_material_id AND x.lot = l.output_lot
+            AND x.quantity > 0));
 
 -- ---------------------------------------------------------------- traces
 --
@@ -324,4 +336,5 @@ SELECT app.current_org(), i.plant_id, i.reference, i.material_id, i.lot, o.mater
 FROM flow i
 JOIN flow o ON o.plant_id = i.plant_id AND o.reference = i.reference AND o.role = 'output'
     AND o.quantity > 0
-WHERE i.role = 'input' AND i.quantity > 0 AND i.reference <> '';
+WHERE i.role = 'input' AND i.quantity > 0 AND i.reference <> ''
+  AND (i.lot <> '' OR o.lot <> '');

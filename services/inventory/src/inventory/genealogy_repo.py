@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 from uuid import UUID
@@ -20,19 +20,28 @@ FlowRole = Literal["input", "output", "delivery", "scrap"]
 _TRACE = {"backward": Q.trace_backward, "forward": Q.trace_forward}
 
 
-async def order_lock(conn: asyncpg.Connection, reference: str) -> None:
-    await conn.execute(Q.genealogy_order_lock, reference)
+async def orders_lock(conn: asyncpg.Connection, references: list[str]) -> None:
+    await conn.execute(Q.genealogy_orders_lock, sorted(set(references)))
 
 
-async def record(
+async def flows_add(
     conn: asyncpg.Connection,
-    movement_id: UUID,
-    posting_date: date,
-    reference: str,
-    role: FlowRole,
-    sign: int,
-) -> None:
-    await conn.execute(Q.genealogy_record, movement_id, posting_date, reference, role, sign)
+    flows: dict[tuple[UUID, str, FlowRole, UUID, str], Decimal],
+) -> list[tuple[UUID, str]]:
+    """Add (plant, reference, role, material, lot) -> quantity; the orders that changed."""
+    keys = list(flows)
+    records = await conn.fetch(
+        Q.genealogy_flows_add,
+        *[[k[i] for k in keys] for i in range(5)],
+        [flows[k] for k in keys],
+    )
+    return sorted((r["plant_id"], r["reference"]) for r in records)
+
+
+async def links_refresh(conn: asyncpg.Connection, orders: list[tuple[UUID, str]]) -> None:
+    plants, references = [o[0] for o in orders], [o[1] for o in orders]
+    await conn.execute(Q.genealogy_links_set, plants, references)
+    await conn.execute(Q.genealogy_links_prune, plants, references)
 
 
 async def trace(

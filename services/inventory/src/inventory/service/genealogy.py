@@ -20,6 +20,8 @@ Decisions:
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
@@ -28,7 +30,7 @@ import msgspec
 from inventory import genealogy_repo
 from inventory.genealogy_models import LotTrace, TraceDirection
 from inventory.genealogy_repo import FlowRole
-from inventory.ledger_repo import NO_LOT, Header
+from inventory.ledger_repo import NO_LOT, Header, Line
 from inventory.service.caller import Caller
 from unison_pg import Database
 from unison_web import NotFound
@@ -54,18 +56,34 @@ MAX_DEPTH = 100
 MAX_LINKS = 10_000
 
 
-async def record(conn: asyncpg.Connection, movement: Header) -> None:
-    """Add a posted document (its lines already in the ledger) to the genealogy."""
-    entry = ROLES.get(movement.movement_type)
-    if entry is None:
+async def record(conn: asyncpg.Connection, headers: list[Header], lines: list[Line]) -> None:
+    """Add posted documents and their lines to the genealogy, in three statements whatever
+    their number: the orders' locks, the flows, then the links of the orders that changed,
+    recomputed from their flows."""
+    roles: dict[UUID, tuple[str, FlowRole, int]] = {}
+    for header in headers:
+        entry = ROLES.get(header.movement_type)
+        if entry is None:
+            continue
+        role, sign = entry
+        reference = header.reference or ""
+        if role == "input" and not reference:
+            continue  # an issue to no order goes into nothing that can be traced
+        roles[header.id] = (reference, role, sign)
+    flows: dict[tuple[UUID, str, FlowRole, UUID, str], Decimal] = defaultdict(Decimal)
+    for x in lines:
+        found = roles.get(x.movement_id)
+        if found is not None:
+            reference, role, sign = found
+            flows[(x.plant_id, reference, role, x.material_id, x.lot)] += sign * x.quantity
+    if not flows:
         return
-    role, sign = entry
-    reference = movement.reference or ""
-    if role == "input" and not reference:
-        return  # an issue to no order goes into nothing that can be traced
-    if reference and role in ("input", "output"):
-        await genealogy_repo.order_lock(conn, reference)
-    await genealogy_repo.record(conn, movement.id, movement.posting_date, reference, role, sign)
+    references = [r for r, role, _ in roles.values() if r and role in ("input", "output")]
+    if references:
+        await genealogy_repo.orders_lock(conn, references)
+    changed = await genealogy_repo.flows_add(conn, flows)
+    if changed:
+        await genealogy_repo.links_refresh(conn, changed)
 
 
 async def trace(

@@ -72,21 +72,21 @@ async def post_in(
         for index, line in enumerate(data.lines)
     ]
     plan = await posting.plan(conn, caller, [document], requested)
-    await posting.write(conn, plan)
-    await _after_write(conn, caller, plan)
+    await _after_write(conn, caller, plan, await posting.write(conn, plan))
     return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
 
 
-async def _after_write(conn: asyncpg.Connection, caller: Caller, plan: posting.Plan) -> None:
+async def _after_write(
+    conn: asyncpg.Connection, caller: Caller, plan: posting.Plan, lines: list[Line]
+) -> None:
     """What every posting does once its lines are in the ledger, in its transaction:
 
-    - lot genealogy links its orders' input lots to their output lots (documents in
-      reference order, so two postings take the order locks in the same order);
+    - lot genealogy links its orders' input lots to their output lots (the order locks
+      taken in reference order, so two postings cannot deadlock on them);
     - a material taken below its reorder point (or back above it) is told at once; the
       hourly check catches anything no posting moved.
     """
-    for header in sorted(plan.headers, key=lambda h: (h.reference or "", str(h.id))):
-        await genealogy.record(conn, header)
+    await genealogy.record(conn, plan.headers, lines)
     await replenishment.check_in(conn, caller, sorted({x.material_id for x in plan.lines}))
 
 
@@ -159,16 +159,17 @@ async def post_batch(
 ) -> Posted:
     """Up to 10,000 lines in one transaction: all are posted or none, and a refusal names
     the failing line as ``/lines/N/...``."""
-    request_fingerprint = idempotency.fingerprint("POST", "/goods-movements/batch", data)
     documents, requested = _batch_documents(data)
     async with db.transaction(caller.tenant) as conn:
         if idempotency_key is not None:
+            # Hashing 10,000 lines costs; only a request that asks for a replay pays it.
+            request_fingerprint = idempotency.fingerprint("POST", "/goods-movements/batch", data)
             replay = await idempotency.claim(conn, idempotency_key, request_fingerprint)
             if replay is not None:
                 return Posted(replay.status, replay.body, None, replayed=True)
         plan = await posting.plan(conn, caller, documents, requested)
         written = await posting.write(conn, plan)
-        await _after_write(conn, caller, plan)
+        await _after_write(conn, caller, plan, written)
         # Published from what was written, not read back: a batch is ingest, not a read.
         await outbound.goods_movements_written(conn, caller, plan.headers, written, plan.units)
         ids = [h.id for h in plan.headers]
@@ -264,8 +265,7 @@ async def reverse(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovem
         plan.numbers = {m.id: m.number for m in materials.values()}
         plan.negative_allowed = {m.id for m in materials.values() if m.negative_stock_allowed}
         try:
-            await posting.write(conn, plan)
-            await _after_write(conn, caller, plan)
+            await _after_write(conn, caller, plan, await posting.write(conn, plan))
         except asyncpg.UniqueViolationError:
             # Another reversal of the same document committed first.
             raise Conflict(f"goods movement {movement_id} was already reversed") from None

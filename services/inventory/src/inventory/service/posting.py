@@ -195,6 +195,9 @@ def base_quantity(
     """``quantity`` of ``unit`` in the material's base unit, at the ledger's precision."""
     if unit not in units:
         raise Invalid(f"unit {unit} does not exist", f"{at}/unit")
+    if unit == material.base_unit:
+        # Most lines are entered in the base unit: nothing to convert.
+        return quantity
     own = conversions.MaterialUnits(
         material.base_unit,
         {
