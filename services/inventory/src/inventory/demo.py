@@ -14,6 +14,7 @@ import asyncpg
 
 from inventory import repo
 from inventory.demo_data import MATERIALS, STANDARD_UNITS, MaterialRow
+from inventory.demo_stock import seed_stock
 from inventory.models import MaterialCreate, PlantDataPut, UnitCreate
 from inventory.service import audit
 from inventory.service.caller import Caller
@@ -98,7 +99,9 @@ async def _insert_material(
 
 
 async def seed_demo(conn: asyncpg.Connection, organization_id: UUID, plant_ids: list[UUID]) -> None:
-    """Units, ~40 materials with alternative units, and plant data in ``plant_ids``.
+    """Units, ~40 materials with alternative units, plant data in ``plant_ids``, and their
+    stock (locations, opening stock at a price, lots, a lot in quality inspection, an
+    order's reservation).
 
     ``conn`` is an owner connection; the work runs in one transaction (a savepoint when
     the caller already opened one) scoped to the organization and its plants.
@@ -110,3 +113,11 @@ async def seed_demo(conn: asyncpg.Connection, organization_id: UUID, plant_ids: 
         await _insert_units(conn)
         for index, row in enumerate(MATERIALS):
             await _insert_material(conn, caller, row, index, plant_ids)
+        # Stock of the purchased materials that are active, so the ledger, valuation and
+        # availability have something to show.
+        stocked = []
+        for row in MATERIALS:
+            material_id = await repo.material_id_by_number(conn, row.number)
+            if material_id is not None and row.type in _PURCHASED and row.status == "active":
+                stocked.append((material_id, row.base_unit))
+        await seed_stock(conn, caller, stocked[:12])

@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
+import asyncpg
+
 from inventory import ledger_repo, stock_store
 from inventory.service import checks, posting
 from inventory.service.caller import Caller
@@ -27,6 +29,14 @@ async def create(db: Database, caller: Caller, data: ReservationsCreate) -> list
     is available is refused (409, naming the line); the check and the insert hold the
     material's valuation lock, which postings take too, so two reservations cannot both
     take the last unit."""
+    async with db.transaction(caller.tenant) as conn:
+        return await create_in(conn, caller, data)
+
+
+async def create_in(
+    conn: asyncpg.Connection, caller: Caller, data: ReservationsCreate
+) -> list[Reservation]:
+    """As :func:`create`, inside the caller's transaction (an order's release, the demo)."""
     reference = checks.text(data.reference, "/reference", 100)
     for index, line in enumerate(data.lines):
         at = f"/lines/{index}"
@@ -36,52 +46,59 @@ async def create(db: Database, caller: Caller, data: ReservationsCreate) -> list
                 errors=[{"pointer": f"{at}/plant_id", "detail": "not in your plants"}],
             )
         checks.decimal(line.quantity, f"{at}/quantity", positive=True)
-    async with db.transaction(caller.tenant) as conn:
-        found = await ledger_repo.materials(conn, sorted({x.material_id for x in data.lines}))
-        codes = {checks.unit_code(x.unit) for x in data.lines}
-        for m in found.values():
-            codes |= {m.base_unit, *m.alt_units}
-        units = await posting.units_for(conn, codes)
-        locations = await ledger_repo.locations(
-            conn, sorted({x.location_id for x in data.lines if x.location_id is not None})
+    found = await ledger_repo.materials(conn, sorted({x.material_id for x in data.lines}))
+    codes = {checks.unit_code(x.unit) for x in data.lines}
+    for m in found.values():
+        codes |= {m.base_unit, *m.alt_units}
+    units = await posting.units_for(conn, codes)
+    locations = await ledger_repo.locations(
+        conn, sorted({x.location_id for x in data.lines if x.location_id is not None})
+    )
+    rows: list[tuple[UUID, UUID, UUID, UUID | None, str | None, Decimal]] = []
+    for index, line in enumerate(data.lines):
+        at = f"/lines/{index}"
+        material = found.get(line.material_id)
+        if material is None:
+            raise Invalid(f"material {line.material_id} does not exist", f"{at}/material_id")
+        if line.location_id is not None and locations.get(line.location_id) != line.plant_id:
+            raise Invalid(f"no such storage location in plant {line.plant_id}", f"{at}/location_id")
+        base = posting.base_quantity(
+            material, units, line.quantity, checks.unit_code(line.unit), at
         )
-        rows: list[tuple[UUID, UUID, UUID, UUID | None, str | None, Decimal]] = []
-        for index, line in enumerate(data.lines):
-            at = f"/lines/{index}"
-            material = found.get(line.material_id)
-            if material is None:
-                raise Invalid(f"material {line.material_id} does not exist", f"{at}/material_id")
-            if line.location_id is not None and locations.get(line.location_id) != line.plant_id:
-                raise Invalid(
-                    f"no such storage location in plant {line.plant_id}", f"{at}/location_id"
-                )
-            base = posting.base_quantity(
-                material, units, line.quantity, checks.unit_code(line.unit), at
+        lot = (line.lot or "").strip() or None
+        rows.append((uuid7(), line.plant_id, material.id, line.location_id, lot, base))
+    await ledger_repo.valuations_lock(conn, sorted({(r[2], r[1]) for r in rows}))
+    if not data.allow_shortage:
+        await _check_available(conn, found, rows)
+    await stock_store.reservations_insert(
+        conn, rows, reference, data.requirement_date, data.expires_at
+    )
+    return await stock_store.reservations_get(conn, [r[0] for r in rows])
+
+
+async def _check_available(
+    conn: asyncpg.Connection,
+    found: dict[UUID, ledger_repo.PostingMaterial],
+    rows: list[tuple[UUID, UUID, UUID, UUID | None, str | None, Decimal]],
+) -> None:
+    """Refuse (409, naming the line) a line asking for more than is available, counting
+    the lines of the same request before it."""
+    wanted: dict[tuple[UUID, UUID, UUID | None, str | None], Decimal] = {}
+    for index, row in enumerate(rows):
+        key = (row[2], row[1], row[3], row[4])
+        wanted[key] = wanted.get(key, Decimal(0)) + row[5]
+        available = await stock_store.availability(conn, row[2], row[1], row[3], row[4])
+        assert available is not None  # the material was found above
+        if wanted[key] > available.available:
+            number = found[row[2]].number
+            detail = (
+                f"available {available.available} {available.unit},"
+                f" requested {wanted[key]} {available.unit}"
             )
-            lot = (line.lot or "").strip() or None
-            rows.append((uuid7(), line.plant_id, material.id, line.location_id, lot, base))
-        await ledger_repo.valuations_lock(conn, sorted({(r[2], r[1]) for r in rows}))
-        if not data.allow_shortage:
-            wanted: dict[tuple[UUID, UUID, UUID | None, str | None], Decimal] = {}
-            for index, row in enumerate(rows):
-                key = (row[2], row[1], row[3], row[4])
-                wanted[key] = wanted.get(key, Decimal(0)) + row[5]
-                available = await stock_store.availability(conn, row[2], row[1], row[3], row[4])
-                assert available is not None  # the material was found above
-                if wanted[key] > available.available:
-                    number = found[row[2]].number
-                    detail = (
-                        f"available {available.available} {available.unit},"
-                        f" requested {wanted[key]} {available.unit}"
-                    )
-                    raise Conflict(
-                        f"not enough available of {number}: {detail}",
-                        errors=[{"pointer": f"/lines/{index}/quantity", "detail": detail}],
-                    )
-        await stock_store.reservations_insert(
-            conn, rows, reference, data.requirement_date, data.expires_at
-        )
-        return await stock_store.reservations_get(conn, [r[0] for r in rows])
+            raise Conflict(
+                f"not enough available of {number}: {detail}",
+                errors=[{"pointer": f"/lines/{index}/quantity", "detail": detail}],
+            )
 
 
 async def get(db: Database, caller: Caller, reservation_id: UUID) -> Reservation:
