@@ -135,3 +135,30 @@ async def test_a_posting_in_the_future_is_refused(
         "101", ledger.line(material, "WH1", "1"), posting_date="2999-01-01", expect=422
     )
     assert refused.json()["errors"][0]["pointer"] == "/posting_date"
+
+
+async def test_a_location_is_renamed_and_deleted_only_while_nothing_refers_to_it(
+    ledger: Ledger, make_material: MakeMaterial
+) -> None:
+    material = await make_material()
+    used = await ledger.location("WH1")
+    unused = await ledger.location("WH9")
+    url = f"/api/inventory/plants/{ledger.plants[0]}/locations"
+    renamed = await ledger.client.patch(
+        f"{url}/{used}", json={"name": "Main store"}, headers=ledger.auth()
+    )
+    assert renamed.json()["name"] == "Main store"
+    assert renamed.json()["code"] == "WH1"
+    await ledger.post("101", ledger.line(material, "WH1", "1"))
+    await ledger.post("551", ledger.line(material, "WH1", "1"))
+    # Empty again, but its history keeps it.
+    kept = await ledger.client.delete(f"{url}/{used}", headers=ledger.auth())
+    assert kept.status_code == 409
+    assert "stock history" in kept.json()["detail"]
+    gone = await ledger.client.delete(f"{url}/{unused}", headers=ledger.auth())
+    assert gone.status_code == 204
+    again = await ledger.client.delete(f"{url}/{unused}", headers=ledger.auth())
+    assert again.status_code == 404
+    other = ledger.auth(plant_ids=[ledger.plants[1]])
+    hidden = await ledger.client.patch(f"{url}/{used}", json={"name": "x"}, headers=other)
+    assert hidden.status_code == 404

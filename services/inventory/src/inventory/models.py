@@ -233,6 +233,12 @@ class LocationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     parent_id: UUID | None = None
 
 
+class LocationUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The name only: code, kind and parent are what SAP and labels know it by."""
+
+    name: Description
+
+
 class GoodsMovementLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     material_id: UUID
     plant_id: UUID

@@ -431,6 +431,19 @@ SELECT id, plant_id, code, name, kind, parent_id, created_at, created_by
 FROM inventory.storage_locations
 WHERE organization_id = app.current_org() AND plant_id = $1 AND id = $2;
 
+-- name: location_rename
+-- Rename storage location $2 of plant $1 to $3.
+UPDATE inventory.storage_locations SET name = $3
+WHERE organization_id = app.current_org() AND plant_id = $1 AND id = $2
+RETURNING id, plant_id, code, name, kind, parent_id, created_at, created_by;
+
+-- name: location_delete
+-- Delete storage location $2 of plant $1 (a foreign key refuses it while sub-locations,
+-- stock or reservations refer to it). Returns its id when it existed.
+DELETE FROM inventory.storage_locations
+WHERE organization_id = app.current_org() AND plant_id = $1 AND id = $2
+RETURNING id;
+
 -- name: locations_page
 -- Storage locations of plant $1 in code order after code $2 (NULL = from the start), at
 -- most $3.

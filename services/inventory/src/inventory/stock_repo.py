@@ -38,6 +38,17 @@ async def location_get(
     return None if record is None else msgspec.convert(dict(record), Location)
 
 
+async def location_rename(
+    conn: asyncpg.Connection, plant_id: UUID, location_id: UUID, name: str
+) -> Location | None:
+    record = await conn.fetchrow(Q.location_rename, plant_id, location_id, name)
+    return None if record is None else msgspec.convert(dict(record), Location)
+
+
+async def location_delete(conn: asyncpg.Connection, plant_id: UUID, location_id: UUID) -> bool:
+    return await conn.fetchval(Q.location_delete, plant_id, location_id) is not None
+
+
 async def locations_page(
     conn: asyncpg.Connection, plant_id: UUID, after: str | None, limit: int
 ) -> list[Location]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Response, Router, get, post
+from litestar import Response, Router, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
@@ -15,6 +15,7 @@ from inventory.models import (
     GoodsMovementCreate,
     Location,
     LocationCreate,
+    LocationUpdate,
     StockBalance,
     StockCategory,
 )
@@ -48,6 +49,25 @@ async def get_location(
     db: Db, caller: Who, plant_id: FromPath[UUID], location_id: FromPath[UUID]
 ) -> Location:
     return await locations.get(db, caller, plant_id, location_id)
+
+
+@patch(LOCATIONS + "/{location_id:uuid}")
+async def rename_location(
+    db: Db,
+    caller: Who,
+    plant_id: FromPath[UUID],
+    location_id: FromPath[UUID],
+    data: JSONBody[LocationUpdate],
+) -> Location:
+    return await locations.rename(db, caller, plant_id, location_id, data)
+
+
+@delete(LOCATIONS + "/{location_id:uuid}", status_code=204)
+async def delete_location(
+    db: Db, caller: Who, plant_id: FromPath[UUID], location_id: FromPath[UUID]
+) -> None:
+    """Only a location with no sub-locations and no stock history (else 409)."""
+    await locations.delete(db, caller, plant_id, location_id)
 
 
 @post(
@@ -120,6 +140,8 @@ def stock_router() -> Router:
             create_location,
             list_locations,
             get_location,
+            rename_location,
+            delete_location,
             post_goods_movement,
             reverse_goods_movement,
             get_goods_movement,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import asyncpg
 import msgspec
 
 from inventory import stock_repo
-from inventory.models import Location, LocationCreate
+from inventory.models import Location, LocationCreate, LocationUpdate
 from inventory.service import checks
 from inventory.service.caller import Caller
 from unison_pg import Database
@@ -66,6 +67,32 @@ async def get(db: Database, caller: Caller, plant_id: UUID, location_id: UUID) -
     if found is None:
         raise NotFound(f"storage location {location_id} does not exist")
     return found
+
+
+async def rename(
+    db: Database, caller: Caller, plant_id: UUID, location_id: UUID, data: LocationUpdate
+) -> Location:
+    _check_plant(caller, plant_id)
+    name = checks.text(data.name, "/name", 100)
+    async with db.transaction(caller.tenant) as conn:
+        renamed = await stock_repo.location_rename(conn, plant_id, location_id, name)
+    if renamed is None:
+        raise NotFound(f"storage location {location_id} does not exist")
+    return renamed
+
+
+async def delete(db: Database, caller: Caller, plant_id: UUID, location_id: UUID) -> None:
+    """Only a location nothing ever referred to: stock history keeps it (SAP keeps
+    storage locations with history too; block it by moving its stock instead)."""
+    _check_plant(caller, plant_id)
+    try:
+        async with db.transaction(caller.tenant) as conn:
+            deleted = await stock_repo.location_delete(conn, plant_id, location_id)
+    except asyncpg.ForeignKeyViolationError as exc:
+        what = "sub-locations" if exc.table_name == "storage_locations" else "stock history"
+        raise Conflict(f"storage location {location_id} has {what}; it cannot be deleted") from None
+    if not deleted:
+        raise NotFound(f"storage location {location_id} does not exist")
 
 
 async def list_locations(
