@@ -146,7 +146,7 @@ async def test_a_serial_managed_line_names_one_serial_per_whole_piece(
 ) -> None:
     material = await make_material(serial_managed=True)
     await ledger.location("WH1")
-    extra = {} if serials is None else {"serials": serials}
+    extra: dict[str, Any] = {} if serials is None else {"serials": serials}
     refused = await ledger.post("101", ledger.line(material, "WH1", quantity, **extra), expect=422)
     assert refused.json()["errors"][0]["pointer"] == pointer
     assert words in refused.text
