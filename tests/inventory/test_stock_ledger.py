@@ -407,6 +407,7 @@ async def test_a_posting_publishes_goods_movement_posted_in_its_transaction(
                 "entry_unit": "PC",
                 "value": "0.00",
                 "reservation_id": None,
+                "serials": [],
             }
         ]
     finally:

@@ -55,6 +55,8 @@ class GoodsMovementPostedLine(msgspec.Struct, frozen=True, kw_only=True):
     entry_unit: str | None = None
     value: Decimal = Decimal(0)
     reservation_id: UUID | None = None
+    # The serials the line moves (a serial-managed material); older messages lack them.
+    serials: tuple[str, ...] = ()
 
 
 class GoodsMovementPosted(Event, frozen=True, kw_only=True):

@@ -11,6 +11,7 @@ from inventory.ledger_routes import ledger_router
 from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
 from inventory.sap.routes import sap_admin_router, sap_router
+from inventory.serial_routes import serial_router
 from inventory.settings import Settings
 from inventory.stock_routes import stock_router
 from unison_web.auth import TokenVerifier
@@ -39,6 +40,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
             replenishment_router(),
             bom_router(),
             genealogy_router(),
+            serial_router(),
             sap_router(),
             sap_admin_router(),
         ],

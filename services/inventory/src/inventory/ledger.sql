@@ -4,6 +4,7 @@
 -- name: posting_materials
 -- Materials $1 with what posting needs: base unit, flags and their alternative units.
 SELECT m.id, m.number, m.base_unit, m.negative_stock_allowed, m.lot_managed,
+    m.serial_managed,
     coalesce(array_agg(a.unit ORDER BY a.unit) FILTER (WHERE a.unit IS NOT NULL), '{}')
         AS alt_units,
     coalesce(array_agg(a.numerator ORDER BY a.unit) FILTER (WHERE a.unit IS NOT NULL), '{}')
@@ -14,7 +15,8 @@ FROM inventory.materials m
 LEFT JOIN inventory.material_units a
     ON a.organization_id = m.organization_id AND a.material_id = m.id
 WHERE m.organization_id = app.current_org() AND m.id = ANY ($1::uuid[])
-GROUP BY m.id, m.number, m.base_unit, m.negative_stock_allowed, m.lot_managed;
+GROUP BY m.id, m.number, m.base_unit, m.negative_stock_allowed, m.lot_managed,
+    m.serial_managed;
 
 -- name: posting_locations
 -- Which of the storage locations $1 exist, with their plant.
@@ -128,20 +130,23 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::text[], $6::uuid
 -- Ledger lines, one per array element: $1 movement_id, $2 posting_date, $3 movement_type,
 -- $4 line_no, $5 material_id, $6 plant_id, $7 location_id, $8 lot ('' = none),
 -- $9 category, $10 quantity in base unit (signed), $11 entry quantity (signed),
--- $12 entry unit, $13 value, $14 valuation, $15 reservation_id. entered_at is the clock
--- at insert, after the valuation locks: it orders lines of the same day.
+-- $12 entry unit, $13 value, $14 valuation, $15 reservation_id, $16 serials joined by
+-- spaces (NULL = none; a serial has no space, and arrays of arrays cannot be unnested).
+-- entered_at is the clock at insert, after the valuation locks: it orders lines of the
+-- same day.
 INSERT INTO inventory.goods_movement_lines (organization_id, movement_id, posting_date,
     movement_type, line_no, material_id, plant_id, location_id, lot, category, quantity,
-    entry_quantity, entry_unit, value, valuation, reservation_id)
+    entry_quantity, entry_unit, value, valuation, reservation_id, serials)
 SELECT app.current_org(), l.movement_id, l.posting_date, l.movement_type, l.line_no,
     l.material_id, l.plant_id, l.location_id, l.lot, l.category, l.quantity,
-    l.entry_quantity, l.entry_unit, l.value, l.valuation, l.reservation_id
+    l.entry_quantity, l.entry_unit, l.value, l.valuation, l.reservation_id,
+    string_to_array(l.serials, ' ')
 FROM unnest($1::uuid[], $2::date[], $3::text[], $4::integer[], $5::uuid[], $6::uuid[],
     $7::uuid[], $8::text[], $9::text[], $10::numeric[], $11::numeric[], $12::text[],
-    $13::numeric[], $14::text[], $15::uuid[])
+    $13::numeric[], $14::text[], $15::uuid[], $16::text[])
     WITH ORDINALITY AS l(movement_id, posting_date, movement_type, line_no, material_id,
         plant_id, location_id, lot, category, quantity, entry_quantity, entry_unit, value,
-        valuation, reservation_id, ord)
+        valuation, reservation_id, serials, ord)
 ORDER BY l.ord;
 
 -- name: history_dips
@@ -227,7 +232,7 @@ WHERE r.organization_id = app.current_org() AND r.id = w.id;
 -- The lines of documents $1 posted on the dates $2 (the partition key prunes the months).
 SELECT gl.movement_id, gl.line_no, gl.material_id, gl.plant_id, gl.location_id, gl.lot, gl.category,
     gl.quantity, m.base_unit AS unit, gl.entry_quantity, gl.entry_unit, gl.value,
-    gl.valuation, gl.reservation_id, gl.entered_at, gl.entered_by
+    gl.valuation, gl.reservation_id, gl.serials, gl.entered_at, gl.entered_by
 FROM inventory.goods_movement_lines gl
 JOIN inventory.materials m ON m.organization_id = gl.organization_id AND m.id = gl.material_id
 WHERE gl.organization_id = app.current_org() AND gl.posting_date = ANY ($2::date[])

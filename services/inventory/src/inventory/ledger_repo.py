@@ -32,6 +32,7 @@ class PostingMaterial(msgspec.Struct, frozen=True, kw_only=True):
     base_unit: str
     negative_stock_allowed: bool
     lot_managed: bool
+    serial_managed: bool = False
     alt_units: list[str]
     alt_numerators: list[Decimal]
     alt_denominators: list[Decimal]
@@ -72,6 +73,7 @@ class Line(msgspec.Struct, frozen=True, kw_only=True):
     valuation: str
     reservation_id: UUID | None
     index: int
+    serials: tuple[str, ...] = ()  # empty: none
 
     @property
     def key(self) -> BalanceKey:
@@ -179,6 +181,7 @@ async def lines_insert(conn: asyncpg.Connection, lines: Sequence[Line]) -> None:
         [x.value for x in lines],
         [x.valuation for x in lines],
         [x.reservation_id for x in lines],
+        [" ".join(x.serials) if x.serials else None for x in lines],
     )
 
 

@@ -26,6 +26,8 @@ MaterialNumber = Annotated[str, Meta(min_length=1, max_length=60)]
 Description = Annotated[str, Meta(min_length=1, max_length=200)]
 MaterialGroup = Annotated[str, Meta(min_length=1, max_length=20)]
 StorageLocation = Annotated[str, Meta(min_length=1, max_length=20)]
+# As SAP's GERNR, extended to 30 characters (the table's CHECK).
+SerialNumber = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,29}$")]
 LeadTimeDays = Annotated[int, Meta(ge=0, le=3650)]
 
 
@@ -67,6 +69,8 @@ class Material(msgspec.Struct, kw_only=True):
     negative_stock_allowed: bool = False
     # Every posting of a lot-managed material names its lot.
     lot_managed: bool = False
+    # Every posting of a serial-managed material names the serial of each piece.
+    serial_managed: bool = False
     version: int
     created_at: datetime
     created_by: str
@@ -90,6 +94,7 @@ class MaterialCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: MaterialStatus = "active"
     negative_stock_allowed: bool = False
     lot_managed: bool = False
+    serial_managed: bool = False
 
 
 class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -108,6 +113,7 @@ class MaterialUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: MaterialStatus | UnsetType = UNSET
     negative_stock_allowed: bool | UnsetType = UNSET
     lot_managed: bool | UnsetType = UNSET
+    serial_managed: bool | UnsetType = UNSET
 
 
 class AlternativeUnit(msgspec.Struct, kw_only=True):
@@ -261,6 +267,8 @@ class GoodsMovementLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_field
     # Receipts creating a lot: its dates.
     manufactured_on: date | None = None
     expires_on: date | None = None
+    # A serial-managed material: the serial of each piece, as many as the base quantity.
+    serials: Annotated[list[SerialNumber], Meta(max_length=1000)] | None = None
 
 
 class GoodsMovementCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -288,6 +296,7 @@ class GoodsMovementLine(msgspec.Struct, kw_only=True):
     value: Decimal
     valuation: Literal["price", "average", "none"]
     reservation_id: UUID | None = None
+    serials: list[str] | None = None
     entered_at: datetime
     entered_by: str
 

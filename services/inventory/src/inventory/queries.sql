@@ -45,6 +45,7 @@ RETURNING code, name, dimension, factor_numerator, factor_denominator, version, 
 -- The material with id $1.
 SELECT id, number, description, type, base_unit, material_group, gross_weight, net_weight,
     weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
+    serial_managed,
     version, created_at,
     created_by, updated_at, updated_by
 FROM inventory.materials
@@ -54,6 +55,7 @@ WHERE organization_id = app.current_org() AND id = $1;
 -- The material with id $1, locked until the transaction ends.
 SELECT id, number, description, type, base_unit, material_group, gross_weight, net_weight,
     weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
+    serial_managed,
     version, created_at,
     created_by, updated_at, updated_by
 FROM inventory.materials
@@ -69,14 +71,16 @@ WHERE organization_id = app.current_org() AND number_key = lower($1);
 -- A new material; no row when the number is taken (ignoring case).
 -- $1 number, $2 description, $3 type, $4 base_unit, $5 material_group, $6 gross_weight,
 -- $7 net_weight, $8 weight_unit, $9 length, $10 width, $11 height, $12 dimension_unit,
--- $13 status, $14 negative_stock_allowed, $15 lot_managed.
+-- $13 status, $14 negative_stock_allowed, $15 lot_managed, $16 serial_managed.
 INSERT INTO inventory.materials (organization_id, number, description, type, base_unit,
     material_group, gross_weight, net_weight, weight_unit, length, width, height,
-    dimension_unit, status, negative_stock_allowed, lot_managed)
-VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    dimension_unit, status, negative_stock_allowed, lot_managed, serial_managed)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+    $16)
 ON CONFLICT (organization_id, number_key) DO NOTHING
 RETURNING id, number, description, type, base_unit, material_group, gross_weight, net_weight,
     weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
+    serial_managed,
     version, created_at,
     created_by, updated_at, updated_by;
 
@@ -87,10 +91,12 @@ UPDATE inventory.materials
 SET number = $2, description = $3, type = $4, base_unit = $5, material_group = $6,
     gross_weight = $7, net_weight = $8, weight_unit = $9, length = $10, width = $11,
     height = $12, dimension_unit = $13, status = $14, negative_stock_allowed = $15,
-    lot_managed = $16, version = version + 1, updated_at = now(), updated_by = app.current_user_id()
+    lot_managed = $16, serial_managed = $17, version = version + 1, updated_at = now(),
+    updated_by = app.current_user_id()
 WHERE organization_id = app.current_org() AND id = $1
 RETURNING id, number, description, type, base_unit, material_group, gross_weight, net_weight,
     weight_unit, length, width, height, dimension_unit, status, negative_stock_allowed, lot_managed,
+    serial_managed,
     version, created_at,
     created_by, updated_at, updated_by;
 
@@ -117,7 +123,7 @@ WHERE organization_id = app.current_org() AND id = $1;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.serial_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -145,7 +151,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.serial_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -172,7 +178,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.serial_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -199,7 +205,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.serial_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -226,7 +232,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.serial_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)
@@ -253,7 +259,7 @@ LIMIT $11;
 -- id of the last row of the previous page; $11 limit.
 SELECT m.id, m.number, m.description, m.type, m.base_unit, m.material_group, m.gross_weight,
     m.net_weight, m.weight_unit, m.length, m.width, m.height, m.dimension_unit, m.status,
-    m.negative_stock_allowed, m.lot_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
+    m.negative_stock_allowed, m.lot_managed, m.serial_managed, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by
 FROM inventory.materials m
 WHERE m.organization_id = app.current_org()
   AND ($1::text IS NULL OR m.type = $1)

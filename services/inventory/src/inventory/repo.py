@@ -93,6 +93,7 @@ def _material_args(fields: MaterialCreate) -> tuple[Any, ...]:
         fields.status,
         fields.negative_stock_allowed,
         fields.lot_managed,
+        fields.serial_managed,
     )
 
 

@@ -229,6 +229,8 @@ def _reversal_plan(original: GoodsMovement, movement_id: UUID) -> posting.Plan:
             valuation=line.valuation,
             reservation_id=line.reservation_id,
             index=index,
+            # The same serials, moved back: the signs say which way.
+            serials=tuple(line.serials or ()),
         )
         for index, line in enumerate(original.lines)
     ]

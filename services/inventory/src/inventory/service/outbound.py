@@ -90,6 +90,7 @@ async def goods_movement_posted(
             entry_unit=line.entry_unit,
             value=line.value,
             reservation_id=line.reservation_id,
+            serials=tuple(line.serials or ()),
         )
         for line in movement.lines
     )
@@ -165,6 +166,7 @@ async def goods_movements_written(
                 entry_unit=x.entry_unit,
                 value=x.value,
                 reservation_id=x.reservation_id,
+                serials=x.serials,
             )
         )
     events = [

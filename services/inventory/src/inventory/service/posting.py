@@ -41,6 +41,7 @@ from inventory.models import (
 )
 from inventory.repo import Q
 from inventory.service import checks
+from inventory.service import serials as serial_numbers
 from inventory.service.caller import Caller
 from unison_bus import uuid7
 from unison_web import Conflict, Forbidden, Invalid
@@ -384,6 +385,9 @@ async def plan(
         base = base_quantity(material, units, line.quantity, checks.unit_code(line.unit), at)
         line_no = next_line_no[item.doc]
         made = _signed_lines(item, index, ids[item.doc], line_no, base, material)
+        serials = serial_numbers.requested(material, line, base, at)
+        if serials:
+            made = [msgspec.structs.replace(x, serials=serials) for x in made]
         next_line_no[item.doc] = line_no + len(made)
         lines.extend(made)
         if kind.creates_lots and lot != NO_LOT:
@@ -574,6 +578,8 @@ async def write(conn: asyncpg.Connection, plan_: Plan) -> list[Line]:
     pairs = {(x.material_id, x.plant_id) for x in plan_.lines}
     await ledger_repo.valuations_lock(conn, sorted(pairs))
     await _apply_balances(conn, plan_)
+    # Under the balance locks: postings on the same stock reach their serials in turn.
+    await serial_numbers.post(conn, plan_.lines, plan_.pointers, plan_.numbers)
     if plan_.lots_to_create:
         await ledger_repo.lots_ensure(conn, plan_.lots_to_create)
     lines = await _value(conn, plan_.lines)
