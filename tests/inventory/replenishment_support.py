@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,8 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from tests.inventory.conftest import Headers
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 Client = AsyncTestClient[Any]
 MATERIALS = "/api/inventory/materials"
@@ -58,7 +61,7 @@ async def move(
     }
     if lot is not None:
         line["lot"] = lot
-    body = {"posting_date": "2026-11-25", "movement_type": movement_type, "lines": [line]}
+    body = {"posting_date": TODAY, "movement_type": movement_type, "lines": [line]}
     response = await client.post(MOVEMENTS, json=body, headers=headers)
     assert response.status_code == 201, response.text
     document: dict[str, Any] = response.json()

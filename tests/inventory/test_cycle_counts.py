@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -25,6 +26,8 @@ from tests.inventory.replenishment_support import (
     plan,
     tap,
 )
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 Count = Callable[[str], Awaitable[int]]
 
@@ -219,11 +222,11 @@ async def test_counting_recounting_and_posting_book_the_differences_as_701_and_7
     sheet = await enter(client, auth, sheet, {1: "9"})
     assert sheet["status"] == "counted"
 
-    posted = await act(client, auth, sheet, "posting", {"posting_date": "2026-11-25"})
+    posted = await act(client, auth, sheet, "posting", {"posting_date": TODAY})
     assert posted.status_code == 200, posted.text
     sheet = posted.json()
     assert sheet["status"] == "posted"
-    assert (sheet["posting_date"], sheet["posted_by"]) == ("2026-11-25", "user:alice")
+    assert (sheet["posting_date"], sheet["posted_by"]) == (TODAY, "user:alice")
     surplus = await client.get(f"{MOVEMENTS}/{sheet['surplus_movement_id']}", headers=auth())
     deficit = await client.get(f"{MOVEMENTS}/{sheet['deficit_movement_id']}", headers=auth())
     assert surplus.json()["movement_type"] == "701"

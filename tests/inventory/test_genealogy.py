@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,8 @@ from inventory.repo import tenant_scope
 from inventory.service import genealogy
 from tests.inventory.conftest import Headers, MakeMaterial
 from unison_pg import Tenant
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 Client = AsyncTestClient[Any] | httpx.AsyncClient
 Line = tuple[dict[str, Any], str, str | None]  # material, quantity, lot
@@ -46,7 +49,7 @@ class Ledger:
         self, movement_type: str, reference: str | None, *lines: Line, plant: uuid.UUID
     ) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "posting_date": "2026-11-25",
+            "posting_date": TODAY,
             "movement_type": movement_type,
             "lines": [
                 {

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 
 from tests.inventory.conftest import Headers, MakeMaterial
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 MOVEMENTS = "/api/inventory/goods-movements"
 
@@ -19,7 +22,7 @@ def _movement(
     movement_type: str, material_id: str, plant_id: uuid.UUID, location_id: str, quantity: str
 ) -> dict[str, Any]:
     return {
-        "posting_date": "2026-11-25",
+        "posting_date": TODAY,
         "movement_type": movement_type,
         "lines": [
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -13,6 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from inventory.demo import seed_units
 from tests.inventory.conftest import Headers, MakeMaterial
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 Client = AsyncTestClient[Any]
 Count = Callable[[str], Awaitable[int]]
@@ -49,7 +52,7 @@ def post_movement(client: Client, auth: Headers, plants: list[uuid.UUID]) -> Pos
         movement_type: str, material_id: str, location_id: str, quantity: str, **line: Any
     ) -> Any:
         body = {
-            "posting_date": "2026-11-25",
+            "posting_date": TODAY,
             "movement_type": movement_type,
             "reference": "WO-1001",
             "lines": [
@@ -306,7 +309,7 @@ async def test_a_token_without_the_plant_cannot_post_to_it(
 ) -> None:
     material = await make_material()
     body = {
-        "posting_date": "2026-11-25",
+        "posting_date": TODAY,
         "movement_type": "101",
         "lines": [
             {
@@ -354,7 +357,7 @@ async def test_another_organization_sees_no_locations_movements_or_stock(
     posted = await client.post(
         MOVEMENTS,
         json={
-            "posting_date": "2026-11-25",
+            "posting_date": TODAY,
             "movement_type": "101",
             "lines": [
                 {
@@ -469,7 +472,7 @@ async def test_a_posting_retried_with_the_same_idempotency_key_moves_stock_once(
     material = await make_material()
     assert (await post_movement("101", material["id"], stores[0], "10")).status_code == 201
     body = {
-        "posting_date": "2026-11-25",
+        "posting_date": TODAY,
         "movement_type": "261",
         "reference": "SAP-4900001234",
         "lines": [

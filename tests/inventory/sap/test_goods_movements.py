@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -20,8 +21,12 @@ from tests.support.sap_server import CLIENT_ID, CLIENT_SECRET, SapStandIn
 pytestmark = pytest.mark.usefixtures("worker_running")
 Count = Callable[[str], Awaitable[int]]
 MOVEMENTS = "/api/inventory/goods-movements"
-POSTING_DATE = "2026-11-25"
-POSTING_MILLIS = "/Date(1795564800000)/"  # 2026-11-25T00:00:00Z
+_TODAY = datetime.now(UTC).date()
+POSTING_DATE = _TODAY.isoformat()
+# SAP's Edm.DateTime of a date: milliseconds of its midnight UTC.
+POSTING_MILLIS = (
+    f"/Date({int(datetime(_TODAY.year, _TODAY.month, _TODAY.day, tzinfo=UTC).timestamp()) * 1000})/"
+)
 
 
 class Plant:

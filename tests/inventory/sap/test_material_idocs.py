@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,8 @@ from litestar.testing import AsyncTestClient
 
 from tests.inventory.conftest import Headers, MakeMaterial
 from tests.inventory.sap.conftest import SAP, Heard, SapApi, fixture, idoc_variant, new_docnum
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 pytestmark = pytest.mark.usefixtures("worker_running")
 Count = Callable[[str], Awaitable[int]]
@@ -166,7 +169,7 @@ async def test_a_delete_idoc_deletes_the_material_unless_it_has_stock(
         headers=api.admin,
     )
     receipt = {
-        "posting_date": "2026-11-25",
+        "posting_date": TODAY,
         "movement_type": "101",
         "reference": "1003981",
         "lines": [
