@@ -266,6 +266,44 @@ class SapProductionOrderReceived(Event, frozen=True, kw_only=True):
     sap_message_id: UUID
 
 
+# ------------------------------------------------------------------ production postings
+
+
+class ProductionPostingIssued(msgspec.Struct, frozen=True, kw_only=True):
+    """What a production posting moved of one material and lot (``quantity`` signed:
+    - issued, + received), in the material's base unit."""
+
+    material_id: UUID
+    lot: str | None = None
+    quantity: Decimal
+    unit: str
+    movement_type: str
+
+
+class ProductionPostingPosted(Event, frozen=True, kw_only=True):
+    """Inventory posted what production asked for (``posting_id`` is the request's)."""
+
+    topic: ClassVar[str] = "inventory.production_posting.posted"
+    posting_id: UUID
+    work_order_id: UUID
+    reference: str
+    movement_ids: tuple[UUID, ...]
+    lines: tuple[ProductionPostingIssued, ...]
+
+
+class ProductionPostingFailed(Event, frozen=True, kw_only=True):
+    """Inventory refused a production posting (not enough stock, a held lot, a closed
+    period...): nothing of it was posted. ``error`` says why, for the shop floor's list of
+    failed postings; a retry through inventory's API posts it later."""
+
+    topic: ClassVar[str] = "inventory.production_posting.failed"
+    posting_id: UUID
+    work_order_id: UUID
+    reference: str
+    error: str
+    pointer: str | None = None
+
+
 ALL = (
     MaterialCreated,
     MaterialChanged,
@@ -278,4 +316,6 @@ ALL = (
     BomReleased,
     BomChanged,
     SapProductionOrderReceived,
+    ProductionPostingPosted,
+    ProductionPostingFailed,
 )
