@@ -71,7 +71,7 @@ CREATE TABLE production.work_order_operations (
     work_center_id     uuid NOT NULL,
     alternative_work_center_ids uuid[] NOT NULL DEFAULT '{}',
     setup_seconds      integer NOT NULL DEFAULT 0,
-    cycle_seconds      numeric(12, 4) NOT NULL,
+    cycle_seconds      numeric NOT NULL,
     predecessors       integer[] NOT NULL DEFAULT '{}',
     inspection_required boolean NOT NULL DEFAULT false,
     consumption        text NOT NULL DEFAULT 'backflush',

@@ -24,7 +24,7 @@ CREATE TABLE production.production_logs (
     production_day  date NOT NULL,
     shift_code      text NOT NULL,
     -- The operation's ideal cycle time when counted: the basis of the performance factor.
-    ideal_cycle_seconds numeric(12, 4),
+    ideal_cycle_seconds numeric,
     note            text CHECK (length(note) <= 500),
     entered_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     entered_by      text NOT NULL DEFAULT app.current_user_id(),

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from inventory.repo import Q
+from tests.support.partitions import assert_partitions_closed_to
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ async def test_audit_partitions_are_reachable_only_through_the_parent(
 ) -> None:
     # pg_partman creates partitions without RLS; the runtime role has no grant on them, so
     # the forced policies of the parent are the only way in.
-    await _assert_partitions_closed_to_runtime(admin_conn, "inventory.audit_log")
+    await assert_partitions_closed_to(admin_conn, "inventory.audit_log", "unison_inventory")
 
 
 async def test_the_audit_log_is_partitioned_monthly_by_pg_partman(
@@ -187,7 +188,9 @@ async def test_the_ledger_is_partitioned_monthly_and_append_only_for_the_runtime
             await runtime_conn.execute(edit)
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await runtime_conn.execute(f"DELETE FROM inventory.{table}")
-    await _assert_partitions_closed_to_runtime(admin_conn, "inventory.goods_movement_lines")
+    await assert_partitions_closed_to(
+        admin_conn, "inventory.goods_movement_lines", "unison_inventory"
+    )
 
 
 async def test_stock_balances_refuse_negative_quantities_unless_allowed(
@@ -198,21 +201,3 @@ async def test_stock_balances_refuse_negative_quantities_unless_allowed(
         " WHERE conname = 'stock_balances_not_negative'"
     )
     assert check == "CHECK ((negative_allowed OR (quantity >= (0)::numeric)))"
-
-
-async def _assert_partitions_closed_to_runtime(admin_conn: asyncpg.Connection, parent: str) -> None:
-    """pg_partman makes partitions without RLS: the runtime role must have no grant on
-    them, so the forced policies of the parent are the only way in."""
-    partitions = await admin_conn.fetch(
-        "SELECT c.oid::regclass::text AS name FROM pg_inherits i"
-        " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass",
-        parent,
-    )
-    assert len(partitions) >= 2
-    for partition in partitions:
-        allowed = await admin_conn.fetchval(
-            "SELECT has_table_privilege('unison_inventory', $1, 'SELECT')"
-            " OR has_table_privilege('unison_inventory', $1, 'INSERT')",
-            partition["name"],
-        )
-        assert not allowed, partition["name"]

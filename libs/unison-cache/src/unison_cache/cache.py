@@ -88,6 +88,11 @@ class Cache:
     async def stop(self) -> None:
         await self.listener.stop()
 
+    @property
+    def local_tier_active(self) -> bool:
+        """True while invalidations can arrive, so reads may be served from this process."""
+        return self._trusted
+
     def _invalidated(self, payload: str) -> None:
         origin, _, rest = payload.partition(" ")
         if origin == self._origin:

@@ -1,22 +1,46 @@
-"""The production HTTP app.
-
-Its domain arrives with its own issue; until then it runs the common surface every
-service has (health, readiness against its schema's migrations, metrics, token
-verification, and the ops API for its jobs, dead letters and schedules).
-"""
+"""``build_app(settings)``: the production HTTP app, wired the way every Unison service is."""
 
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.di import Provide
 
+from production.caller import provide_caller
+from production.oee_tracking.routes import reporting_router
+from production.planning.routes import planning_router
+from production.routings.routes import routing_router
 from production.settings import Settings
+from production.shop_floor.routes import shop_floor_router
+from production.work_centers.routes import master_data_router
+from production.work_orders.routes import work_order_router
 from unison_web.auth import TokenVerifier
 from unison_web.service import build_service
 
 DESCRIPTION = (
-    "Work centers, routings, work orders, shop-floor logging, shifts, downtime, OEE and scheduling."
+    "Work centers, shift calendars and the reason catalogue; versioned routings; work orders"
+    " with their state machine; shop-floor logging (operations, confirmations, machine"
+    " counts, labour), downtime, backflush and receipts through inventory; OEE per work center"
+    " and shift; finite-capacity scheduling; labels."
 )
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    return build_service("production", settings, description=DESCRIPTION, verifier=verifier)
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+    return build_service(
+        "production",
+        settings,
+        description=DESCRIPTION,
+        route_handlers=[
+            master_data_router(),
+            routing_router(),
+            work_order_router(),
+            shop_floor_router(),
+            reporting_router(),
+            planning_router(),
+        ],
+        dependencies={
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "public_url": Provide(lambda: settings.public_url, sync_to_thread=False),
+        },
+        verifier=verifier,
+    )

@@ -61,11 +61,11 @@ class OeeInputs(msgspec.Struct, frozen=True, kw_only=True):
     setup_seconds: Decimal = ZERO
     minor_stop_seconds: Decimal = ZERO
     ideal_run_seconds: Decimal = ZERO
-    total_count: int = 0
-    good_count: int = 0
-    scrap_count: int = 0
-    rework_count: int = 0
-    quality_rejected_count: int = 0
+    total_count: Decimal | int = 0
+    good_count: Decimal | int = 0
+    scrap_count: Decimal | int = 0
+    rework_count: Decimal | int = 0
+    quality_rejected_count: Decimal | int = 0
 
 
 class OeeResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -100,7 +100,7 @@ class _Times(msgspec.Struct, frozen=True):
     run: Fraction
     ideal_run: Fraction
     ideal_cycle: Fraction
-    good_net: int
+    good_net: Fraction
 
 
 def calculate(inputs: OeeInputs) -> OeeResult:
@@ -118,7 +118,7 @@ def calculate(inputs: OeeInputs) -> OeeResult:
     return OeeResult(
         availability=_ratio(t.run, t.planned_production),
         performance=_ratio(t.ideal_run, t.run),
-        quality=_ratio(Fraction(t.good_net), Fraction(inputs.total_count)) if defined else None,
+        quality=_ratio(t.good_net, _exact(inputs.total_count)) if defined else None,
         oee=_ratio(t.good_net * t.ideal_cycle, t.planned_production),
         planned_production_seconds=_seconds(t.planned_production),
         run_seconds=_seconds(t.run),
@@ -127,8 +127,10 @@ def calculate(inputs: OeeInputs) -> OeeResult:
         setup=_seconds(_exact(inputs.setup_seconds)),
         minor_stops=_seconds(_exact(inputs.minor_stop_seconds)),
         speed_loss=_seconds(max(_unexplained_run(inputs, t), Fraction(0))),
-        scrap_loss=_seconds((inputs.scrap_count + inputs.quality_rejected_count) * t.ideal_cycle),
-        rework_loss=_seconds(inputs.rework_count * t.ideal_cycle),
+        scrap_loss=_seconds(
+            (_exact(inputs.scrap_count) + _exact(inputs.quality_rejected_count)) * t.ideal_cycle
+        ),
+        rework_loss=_seconds(_exact(inputs.rework_count) * t.ideal_cycle),
         fully_productive_seconds=_seconds(t.good_net * t.ideal_cycle),
         warnings=tuple(_warnings(inputs, t)),
     )
@@ -139,7 +141,7 @@ def total(periods: Iterable[OeeInputs]) -> OeeInputs:
 
     Each period is checked on its own first, so a bad period cannot hide in a sum.
     """
-    sums: dict[str, Any] = dict.fromkeys(_SECOND_FIELDS, ZERO) | dict.fromkeys(_COUNT_FIELDS, 0)
+    sums: dict[str, Any] = dict.fromkeys(_SECOND_FIELDS, ZERO) | dict.fromkeys(_COUNT_FIELDS, ZERO)
     for period in periods:
         check(period)
         for name in sums:
@@ -209,8 +211,9 @@ def _times(i: OeeInputs) -> _Times:
     run = planned - _exact(i.breakdown_seconds) - _exact(i.setup_seconds)
     ideal_run = _exact(i.ideal_run_seconds)
     # The average ideal cycle over the mix run: what one piece is worth in time.
-    cycle = ideal_run / i.total_count if i.total_count else Fraction(0)
-    return _Times(planned, run, ideal_run, cycle, i.good_count - i.quality_rejected_count)
+    cycle = ideal_run / _exact(i.total_count) if i.total_count else Fraction(0)
+    good_net = _exact(i.good_count) - _exact(i.quality_rejected_count)
+    return _Times(planned, run, ideal_run, cycle, good_net)
 
 
 def _unexplained_run(i: OeeInputs, t: _Times) -> Fraction:

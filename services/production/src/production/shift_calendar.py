@@ -8,7 +8,12 @@ instants. Pure: no I/O. The implementation lives in ``production.calendar``; see
 
 from __future__ import annotations
 
-from production.calendar.expand import shift_at, shifts_between, working_intervals
+from production.calendar.expand import (
+    shift_at,
+    shifts_between,
+    shifts_with_working_time,
+    working_intervals,
+)
 from production.calendar.model import (
     BreakDefinition,
     CalendarException,
@@ -33,6 +38,7 @@ __all__ = [
     "ShiftPattern",
     "shift_at",
     "shifts_between",
+    "shifts_with_working_time",
     "validate",
     "working_intervals",
 ]

@@ -55,6 +55,14 @@ def working_intervals(calendar: ShiftCalendar, start: datetime, end: datetime) -
     return intervals.clip(intervals.merge(pieces), start.astimezone(UTC), end.astimezone(UTC))
 
 
+def shifts_with_working_time(
+    calendar: ShiftCalendar, start: datetime, end: datetime
+) -> list[tuple[ShiftInstance, list[Interval]]]:
+    """Each shift overlapping ``[start, end)`` with its own working pieces (whole shift,
+    unclipped): what a stop inside the shift costs it, breaks and "off" time excluded."""
+    return _expand(calendar, start, end)
+
+
 def shift_at(calendar: ShiftCalendar, instant: datetime) -> ShiftInstance | None:
     """The shift ``instant`` belongs to, breaks and "off" time included; None between shifts.
 

@@ -1,0 +1,1 @@
+"""The organization's production settings (log retention) and the retention job."""

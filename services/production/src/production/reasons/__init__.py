@@ -1,0 +1,1 @@
+"""The reason catalogue: why pieces were scrapped or reworked, why a machine stood."""

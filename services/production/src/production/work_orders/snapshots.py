@@ -1,0 +1,82 @@
+"""The events a work order publishes, built from its row."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from production.read_models.repo import MaterialRow
+from production.work_orders.models import WorkOrder
+from unison_events.production import (
+    WorkOrderComponentLine,
+    WorkOrderCreated,
+    WorkOrderReleased,
+    WorkOrderStatusChanged,
+)
+
+
+def _snapshot(order: WorkOrder, material_number: str) -> dict[str, Any]:
+    return {
+        "plant_id": order.plant_id,
+        "work_order_id": order.id,
+        "number": order.number,
+        "material_id": order.material_id,
+        "material_number": material_number,
+        "quantity": order.quantity,
+        "unit": order.unit,
+        "status": order.status,
+        "priority": order.priority,
+        "due_at": order.due_at,
+        "source": order.source,
+        "good_quantity": order.good_quantity,
+        "scrap_quantity": order.scrap_quantity,
+        "version": order.version,
+    }
+
+
+def created(order: WorkOrder, material: MaterialRow, organization_id: Any) -> WorkOrderCreated:
+    return WorkOrderCreated(organization_id=organization_id, **_snapshot(order, material.number))
+
+
+def status_changed(
+    order: WorkOrder,
+    material_number: str,
+    organization_id: Any,
+    previous: str,
+    reason: str | None,
+) -> WorkOrderStatusChanged:
+    return WorkOrderStatusChanged(
+        organization_id=organization_id,
+        previous=previous,
+        reason=reason,
+        actual_start=order.actual_start,
+        actual_end=order.actual_end,
+        **_snapshot(order, material_number),
+    )
+
+
+def released(order: WorkOrder, organization_id: Any, requirement: date) -> WorkOrderReleased:
+    return WorkOrderReleased(
+        organization_id=organization_id,
+        plant_id=order.plant_id,
+        work_order_id=order.id,
+        number=order.number,
+        material_id=order.material_id,
+        quantity=order.quantity,
+        unit=order.unit,
+        requirement_date=requirement,
+        components=tuple(
+            WorkOrderComponentLine(
+                line_no=c.line_no,
+                material_id=c.material_id,
+                quantity=c.quantity,
+                unit=c.unit,
+                operation_no=c.operation_no,
+                backflush=c.backflush,
+                location_id=c.issue_location_id,
+                lot=c.lot,
+            )
+            for c in order.components
+            if not c.by_product
+        ),
+    )
