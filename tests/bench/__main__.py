@@ -11,7 +11,16 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.bench import bus, cache, http_read, inventory_boms, inventory_ledger, inventory_trace
+from tests.bench import (
+    bus,
+    cache,
+    http_read,
+    inventory_boms,
+    inventory_ledger,
+    inventory_trace,
+    production_floor,
+    production_scheduling,
+)
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
@@ -27,7 +36,7 @@ BENCH_PORTS = Ports(
 )
 
 
-GROUPS = ("http", "bus", "cache", "ledger", "boms", "trace")
+GROUPS = ("http", "bus", "cache", "ledger", "boms", "trace", "production", "scheduling")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
             figures += inventory_boms.run(
                 supervisor, stack.owner_dsn, runtime_dsn, acme, quick=args.quick
             )
+        if "production" in wanted:
+            gateway = f"http://127.0.0.1:{stack.ports.gateway}"
+            runtime_dsn = stack.role_dsn("unison_production")
+            figures += production_floor.run(gateway, stack.owner_dsn, runtime_dsn, quick=args.quick)
+        if "scheduling" in wanted:
+            figures += production_scheduling.run(quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

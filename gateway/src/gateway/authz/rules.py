@@ -83,4 +83,6 @@ DEFAULT_POLICIES: tuple[tuple[str, str, str], ...] = (
     ("viewer", "/api/*", "read"),
     ("integration", "/api/inventory/*", "read|write"),
     ("integration", "/api/production/*", "read"),
+    # Machines post their counts with an API client of this role.
+    ("integration", "/api/production/machine-counts", "write"),
 )

@@ -122,3 +122,8 @@ WHERE organization_id = app.current_org() AND calendar_id = $1
   AND ($4::timestamptz IS NULL OR (starts_at, id) > ($4, $5::uuid))
 ORDER BY starts_at, id
 LIMIT $6;
+
+-- name: any_calendar
+-- Whether the organization has a shift calendar in the transaction's plants.
+SELECT EXISTS (SELECT 1 FROM production.shift_calendars
+               WHERE organization_id = app.current_org());

@@ -157,3 +157,7 @@ async def exceptions_page(
         await conn.fetch(Q.exceptions_page, calendar_id, *window, *key, limit),
         CalendarExceptionItem,
     )
+
+
+async def any_calendar(conn: asyncpg.Connection) -> bool:
+    return bool(await conn.fetchval(Q.any_calendar))
