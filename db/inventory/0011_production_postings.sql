@@ -36,12 +36,10 @@ CREATE TABLE inventory.production_postings (
     CONSTRAINT production_postings_posted_have_a_time
         CHECK ((status = 'posted') = (posted_at IS NOT NULL))
 );
--- The lists, newest first: the failed ones (the shop floor's to-do list) have their own
--- index; all of a plant; all of an order.
-CREATE INDEX production_postings_failed ON inventory.production_postings
-    (organization_id, created_at DESC, posting_id DESC) WHERE status = 'failed';
-CREATE INDEX production_postings_plant ON inventory.production_postings
-    (organization_id, plant_id, created_at DESC, posting_id DESC);
+-- The lists, newest first: by status (the failed ones are the shop floor's to-do list
+-- among many posted ones), and all of an order.
+CREATE INDEX production_postings_status ON inventory.production_postings
+    (organization_id, status, created_at DESC, posting_id DESC);
 CREATE INDEX production_postings_reference ON inventory.production_postings
     (organization_id, reference, created_at DESC, posting_id DESC);
 -- The retention sweep looks up by age only.
