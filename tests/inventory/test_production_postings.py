@@ -116,6 +116,25 @@ async def test_lot_determination_takes_the_oldest_lot_first_among_lots_expiring_
     ]
 
 
+async def test_a_lot_one_line_names_is_not_chosen_again_for_another_line(
+    production: Production, ledger: Ledger, make_material: MakeMaterial, production_heard: Heard
+) -> None:
+    resin = await make_material(number="RESIN-3", base_unit="KG", lot_managed=True)
+    store = await ledger.location("WH1")
+    await receive_lot(ledger, resin, "WH1", "5", "R-SOON", 10)
+    await receive_lot(ledger, resin, "WH1", "5", "R-LATER", 20)
+    request = production.requested(
+        "WO-3",
+        consumption=(line(resin, "3", store), line(resin, "4000", store, lot="R-SOON", unit="G")),
+    )
+    await production.handle(request)
+    [posted] = await production_heard.events(POSTED)
+    assert summary(posted, {resin["id"]: "RESIN-3"}) == [
+        ("261", "RESIN-3", "R-SOON", "-5"),
+        ("261", "RESIN-3", "R-LATER", "-2"),
+    ]
+
+
 async def test_an_issue_without_a_location_takes_from_the_default_or_the_only_place_with_stock(
     production: Production,
     ledger: Ledger,
@@ -413,3 +432,40 @@ async def test_every_production_posting_query_prepares_against_the_migrated_sche
         await conn.close()
     assert failures == {}
     assert len(PRODUCTION_QUERIES.items()) >= 15
+
+
+async def test_posted_requests_are_swept_after_90_days_and_failed_ones_stay(
+    production: Production,
+    ledger: Ledger,
+    make_material: MakeMaterial,
+    owner_conn: asyncpg.Connection,
+    admin_conn: asyncpg.Connection,
+    org_id: Any,
+) -> None:
+    casing = await make_material(number="CASING-11")
+    store = await ledger.location("WH1")
+    await ledger.post("101", ledger.line(casing, "WH1", "1"))
+    for quantity in ("1", "5"):  # the first is posted, the second refused
+        await production.handle(
+            production.requested("WO-11", consumption=(line(casing, quantity, store),))
+        )
+    job = await admin_conn.fetchrow(
+        "SELECT command, username FROM cron.job"
+        " WHERE jobname = 'inventory-production-postings-retention'"
+    )
+    assert job is not None
+    assert job["username"] == "unison_owner"
+    await owner_conn.execute(job["command"])  # nothing is old enough yet
+    count = "SELECT count(*) FROM inventory.production_postings WHERE organization_id = $1"
+    assert await admin_conn.fetchval(count, org_id) == 2
+    await admin_conn.execute(
+        "UPDATE inventory.production_postings SET created_at = created_at - interval '91 days',"
+        " posted_at = posted_at - interval '91 days' WHERE organization_id = $1",
+        org_id,
+    )
+    # The job runs as the owner with no organization set: exactly what pg_cron does.
+    await owner_conn.execute(job["command"])
+    left = await admin_conn.fetch(
+        "SELECT status FROM inventory.production_postings WHERE organization_id = $1", org_id
+    )
+    assert [r["status"] for r in left] == ["failed"]

@@ -117,19 +117,38 @@ class _Issues:
         return self.ctx.materials[line.material_id].lot_managed and _lot(line) is None
 
     async def read(self, conn: asyncpg.Connection) -> None:
+        """The order's open reservations; where lots are to be chosen, the usable lots and
+        what lines naming those lots take of them first."""
         ctx = self.ctx
         materials = sorted({line.material_id for _, line in self.items})
         self.open = await repo.order_reservations_open(conn, ctx.reference, ctx.plant_id, materials)
         undetermined = [(p, line) for p, line in self.items if self._needs_lot(line)]
         if not undetermined:
             return
-        pairs = [(line.material_id, ctx.where[p]) for p, line in undetermined]
-        self.lots = await repo.fefo_lots(conn, ctx.plant_id, pairs, ctx.request.posting_date)
-        codes = {checks.unit_code(line.unit) for _, line in undetermined}
+        pairs = {(line.material_id, ctx.where[p]) for p, line in undetermined}
+        self.lots = await repo.fefo_lots(
+            conn, ctx.plant_id, sorted(pairs), ctx.request.posting_date
+        )
+        named = [
+            (p, line)
+            for p, line in self.items
+            if _lot(line) is not None and (line.material_id, ctx.where[p]) in pairs
+        ]
+        codes = {checks.unit_code(line.unit) for _, line in [*undetermined, *named]}
         for material_id in {line.material_id for _, line in undetermined}:
             material = ctx.materials[material_id]
             codes |= {material.base_unit, *material.alt_units}
         self.units = await posting.units_for(conn, codes)
+        for p, line in named:  # a lot a line names is not chosen again for another
+            taken = self.taken[(line.material_id, ctx.where[p])]
+            lot = _lot(line) or ""
+            taken[lot] = taken.get(lot, Decimal(0)) + self._base(p, line)
+
+    def _base(self, pointer: str, line: PostingLine) -> Decimal:
+        material = self.ctx.materials[line.material_id]
+        checks.decimal(line.quantity, f"{pointer}/quantity", positive=True)
+        unit = checks.unit_code(line.unit)
+        return posting.base_quantity(material, self.units, line.quantity, unit, pointer)
 
     def _piece(
         self, line: PostingLine, location: UUID, quantity: Decimal, unit: str, lot: str | None
@@ -151,9 +170,7 @@ class _Issues:
         if not self._needs_lot(line):
             return [self._piece(line, location, line.quantity, line.unit, _lot(line))]
         material = self.ctx.materials[line.material_id]
-        checks.decimal(line.quantity, f"{pointer}/quantity", positive=True)
-        unit = checks.unit_code(line.unit)
-        base = posting.base_quantity(material, self.units, line.quantity, unit, pointer)
+        base = self._base(pointer, line)
         key = (material.id, location)
         try:
             pieces = lot_choice.split(base, self.lots.get(key, []), self.taken[key])

@@ -85,7 +85,7 @@ async def resolve(
     wanted: Sequence[Wanted],
 ) -> dict[str, UUID]:
     """The location of every line in ``wanted`` (by pointer); the request's own where it
-    names one. Two reads whatever the number of lines."""
+    names one. At most three reads, whatever the number of lines."""
     found = {w.pointer: w.line.location_id for w in wanted if w.line.location_id is not None}
     await _check_named(conn, plant_id, wanted)
     missing = [w for w in wanted if w.line.location_id is None]
