@@ -22,7 +22,9 @@ from inventory.app import create_app
 from inventory.demo import seed_units
 from inventory.settings import Settings
 from tests.inventory.ledger_support import Ledger
+from tests.inventory.production_support import Heard, Production
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_pg import Database
 
 Headers = Callable[..., dict[str, str]]
 MakeMaterial = Callable[..., Awaitable[dict[str, Any]]]
@@ -152,3 +154,46 @@ def make_material(client: AsyncTestClient[Any], auth: Headers, units: None) -> M
 def ledger(client: AsyncTestClient[Any], auth: Headers, plants: list[UUID], units: None) -> Ledger:
     """The stock ledger API of the test's organization, through the test client."""
     return Ledger(client, auth, plants)
+
+
+@pytest.fixture
+async def worker_db(role_dsn: Callable[[str], str]) -> AsyncIterator[Database]:
+    """The inventory worker's pool (runtime role, the same codecs), to call its handlers."""
+    db = Database(role_dsn("inventory"), max_size=2, application_name="test-worker")
+    await db.open()
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def production_heard(owner_conn: asyncpg.Connection, org_id: UUID) -> AsyncIterator[Heard]:
+    """What inventory tells production (and the goods movements it posts), on a queue of
+    the test's own bound to those topics."""
+    queue = f"prod_heard_{uuid.uuid4().hex[:8]}"
+    await owner_conn.execute("SELECT pgmq.create($1)", queue)
+    for pattern in ("inventory.production_posting.*", "inventory.goods_movement.*"):
+        await owner_conn.execute("SELECT pgmq.bind_topic($1, $2)", pattern, queue)
+    await owner_conn.execute(f"GRANT INSERT, SELECT (msg_id) ON pgmq.q_{queue} TO unison_inventory")
+    try:
+        yield Heard(owner_conn, queue, org_id)
+    finally:
+        await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
+
+
+@pytest.fixture
+async def production(
+    worker_db: Database,
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    ledger: Ledger,
+    org_id: UUID,
+    plants: list[UUID],
+    make_material: MakeMaterial,
+) -> Production:
+    """Production of the first plant, making a lot-managed pump."""
+    product = await make_material(
+        number="PUMP-100", description="Centrifugal pump", type="finished", lot_managed=True
+    )
+    return Production(worker_db, client, auth, ledger, org_id, plants[0], product)

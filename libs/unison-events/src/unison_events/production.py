@@ -19,7 +19,8 @@ from unison_bus import Event
 
 
 class WorkOrderComponentLine(msgspec.Struct, frozen=True, kw_only=True):
-    """A component the order needs, for its operation ``operation_no``."""
+    """A component the order needs, for its operation ``operation_no``; a ``by_product``
+    is one it gives (received as a 531, never reserved)."""
 
     line_no: int
     material_id: UUID
@@ -29,6 +30,8 @@ class WorkOrderComponentLine(msgspec.Struct, frozen=True, kw_only=True):
     backflush: bool
     location_id: UUID | None = None
     lot: str | None = None
+    # Added for inventory's reservations; older messages lack it (none were by-products).
+    by_product: bool = False
 
 
 class WorkOrderSnapshot(Event, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ from litestar.di import Provide
 from inventory.bom_routes import bom_router
 from inventory.genealogy_routes import genealogy_router
 from inventory.ledger_routes import ledger_router
+from inventory.production.routes import production_router
 from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
 from inventory.sap.routes import sap_admin_router, sap_router
@@ -22,8 +23,9 @@ DESCRIPTION = (
     " conversions, the change history, storage locations, goods movements and stock, lots,"
     " reservations and availability, moving-average valuation and period close, bills of"
     " materials (versions, explosion, where-used), replenishment and cycle counts, lot"
-    " genealogy, and the SAP integration (IDocs, OData, business events in; material"
-    " documents out)."
+    " genealogy, production's goods postings (reservations of released orders, backflush"
+    " and receipts, the list of failed postings), and the SAP integration (IDocs, OData,"
+    " business events in; material documents out)."
 )
 
 
@@ -40,6 +42,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
             replenishment_router(),
             bom_router(),
             genealogy_router(),
+            production_router(),
             serial_router(),
             sap_router(),
             sap_admin_router(),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from inventory.production import handlers as production
 from inventory.sap import goods_movements, inbound, processing
 from inventory.service import exports, replenishment
 from unison_bus import EventTypes, Handler, JobHandler
 from unison_events.inventory import GoodsMovementPosted
+from unison_events.production import (
+    GoodsPostingRequested,
+    WorkOrderReleased,
+    WorkOrderStatusChanged,
+)
 from unison_worker import run_worker
 
 JOB_HANDLERS: dict[str, JobHandler] = {
@@ -16,8 +22,13 @@ JOB_HANDLERS: dict[str, JobHandler] = {
 }
 EVENT_HANDLERS: dict[str, Handler] = {
     GoodsMovementPosted.topic: goods_movements.on_goods_movement_posted,
+    WorkOrderReleased.topic: production.on_work_order_released,
+    WorkOrderStatusChanged.topic: production.on_work_order_status_changed,
+    GoodsPostingRequested.topic: production.on_goods_posting_requested,
 }
-EVENT_TYPES = EventTypes(GoodsMovementPosted)
+EVENT_TYPES = EventTypes(
+    GoodsMovementPosted, WorkOrderReleased, WorkOrderStatusChanged, GoodsPostingRequested
+)
 
 
 def main() -> None:

@@ -76,6 +76,20 @@ async def post_in(
     return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
 
 
+async def post_documents_in(
+    conn: asyncpg.Connection,
+    caller: Caller,
+    documents: Sequence[Document],
+    requested: Sequence[Requested],
+) -> list[GoodsMovement]:
+    """Post several documents inside the caller's transaction as one posting (a production
+    confirmation's issues, receipt and by-products): checked together, written together,
+    genealogy recorded across them; one ``goods_movement.posted`` per document."""
+    plan = await posting.plan(conn, caller, documents, requested)
+    await _after_write(conn, caller, plan, await posting.write(conn, plan))
+    return await _publish(conn, caller, [h.id for h in plan.headers])
+
+
 async def _after_write(
     conn: asyncpg.Connection, caller: Caller, plan: posting.Plan, lines: list[Line]
 ) -> None:
