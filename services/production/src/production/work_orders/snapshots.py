@@ -73,6 +73,7 @@ def released(order: WorkOrder, organization_id: Any, requirement: date) -> WorkO
                 unit=c.unit,
                 operation_no=c.operation_no,
                 backflush=c.backflush,
+                by_product=c.by_product,
                 location_id=c.issue_location_id,
                 lot=c.lot,
             )
