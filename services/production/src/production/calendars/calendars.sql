@@ -127,3 +127,8 @@ LIMIT $6;
 -- Whether the organization has a shift calendar in the transaction's plants.
 SELECT EXISTS (SELECT 1 FROM production.shift_calendars
                WHERE organization_id = app.current_org());
+
+-- name: versions
+-- The versions of calendars $1 (uuid[]): what an in-process expansion is keyed by.
+SELECT id, version FROM production.shift_calendars
+WHERE organization_id = app.current_org() AND id = ANY($1::uuid[]);

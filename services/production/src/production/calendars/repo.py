@@ -161,3 +161,7 @@ async def exceptions_page(
 
 async def any_calendar(conn: asyncpg.Connection) -> bool:
     return bool(await conn.fetchval(Q.any_calendar))
+
+
+async def versions(conn: asyncpg.Connection, ids: list[UUID]) -> dict[UUID, int]:
+    return {r["id"]: r["version"] for r in await conn.fetch(Q.versions, ids)}

@@ -112,13 +112,21 @@ async def components(
     return found
 
 
+_operations = msgspec.json.Decoder(list[WorkOrderOperation])
+_components = msgspec.json.Decoder(list[WorkOrderComponent])
+
+
 async def full(conn: asyncpg.Connection, order_id: UUID, *, lock: bool = False) -> WorkOrder | None:
-    """The order with its operations and components (``lock``: the header locked)."""
-    order = await header(conn, order_id, lock=lock)
-    if order is None:
+    """The order with its operations and components, in one round trip (``lock``: the
+    order locked, which every change of it and its operations takes first)."""
+    record = await conn.fetchrow(Q.full_lock if lock else Q.full, order_id)
+    if record is None:
         return None
-    order.operations = (await operations(conn, [order_id]))[order_id]
-    order.components = (await components(conn, [order_id]))[order_id]
+    row = dict(record)
+    operations_json, components_json = row.pop("operations"), row.pop("components")
+    order = msgspec.convert(row, WorkOrder)
+    order.operations = _operations.decode(operations_json)
+    order.components = _components.decode(components_json)
     return order
 
 

@@ -51,6 +51,72 @@ FROM unnest($3::integer[], $4::uuid[], $5::integer[], $6::numeric[], $7::text[],
             $8::boolean[], $9::boolean[], $10::uuid[], $11::text[])
      AS t(l, m, o, q, u, b, p, loc, lot);
 
+-- name: full
+-- Work order $1 with its operations and components as JSON: one round trip.
+SELECT o.id, o.plant_id, o.number, o.material_id, o.quantity, o.unit, o.routing_id, o.source, o.status,
+    o.held_from, o.priority, o.release_at, o.due_at, o.output_location_id, o.output_lot,
+    o.good_quantity, o.scrap_quantity, o.scheduled_start, o.scheduled_end, o.actual_start,
+    o.actual_end, o.note, o.version, o.created_at, o.created_by, o.updated_at, o.updated_by,
+    (SELECT coalesce(json_agg(json_build_object(
+        'operation_no', op.operation_no, 'description', op.description,
+        'work_center_id', op.work_center_id,
+        'alternative_work_center_ids', op.alternative_work_center_ids,
+        'setup_seconds', op.setup_seconds, 'cycle_seconds', op.cycle_seconds,
+        'predecessors', op.predecessors, 'inspection_required', op.inspection_required,
+        'consumption', op.consumption, 'reports_output', op.reports_output,
+        'status', op.status, 'active_work_center_id', op.active_work_center_id,
+        'good_quantity', op.good_quantity, 'scrap_quantity', op.scrap_quantity,
+        'rework_quantity', op.rework_quantity, 'started_at', op.started_at,
+        'finished_at', op.finished_at, 'phase_started_at', op.phase_started_at,
+        'paused_from', op.paused_from, 'scheduled_work_center_id', op.scheduled_work_center_id,
+        'scheduled_start', op.scheduled_start, 'scheduled_end', op.scheduled_end,
+        'version', op.version) ORDER BY op.operation_no), '[]')::text
+     FROM production.work_order_operations op
+     WHERE op.organization_id = o.organization_id AND op.work_order_id = o.id) AS operations,
+    (SELECT coalesce(json_agg(json_build_object(
+        'line_no', c.line_no, 'material_id', c.material_id, 'operation_no', c.operation_no,
+        'quantity', c.quantity, 'unit', c.unit, 'backflush', c.backflush,
+        'by_product', c.by_product, 'issue_location_id', c.issue_location_id, 'lot', c.lot,
+        'issued_quantity', c.issued_quantity) ORDER BY c.line_no), '[]')::text
+     FROM production.work_order_components c
+     WHERE c.organization_id = o.organization_id AND c.work_order_id = o.id) AS components
+FROM production.work_orders o
+WHERE o.organization_id = app.current_org() AND o.id = $1;
+
+-- name: full_lock
+-- The same, the order locked (the operations and components are the order's: its lock
+-- covers them).
+SELECT o.id, o.plant_id, o.number, o.material_id, o.quantity, o.unit, o.routing_id, o.source, o.status,
+    o.held_from, o.priority, o.release_at, o.due_at, o.output_location_id, o.output_lot,
+    o.good_quantity, o.scrap_quantity, o.scheduled_start, o.scheduled_end, o.actual_start,
+    o.actual_end, o.note, o.version, o.created_at, o.created_by, o.updated_at, o.updated_by,
+    (SELECT coalesce(json_agg(json_build_object(
+        'operation_no', op.operation_no, 'description', op.description,
+        'work_center_id', op.work_center_id,
+        'alternative_work_center_ids', op.alternative_work_center_ids,
+        'setup_seconds', op.setup_seconds, 'cycle_seconds', op.cycle_seconds,
+        'predecessors', op.predecessors, 'inspection_required', op.inspection_required,
+        'consumption', op.consumption, 'reports_output', op.reports_output,
+        'status', op.status, 'active_work_center_id', op.active_work_center_id,
+        'good_quantity', op.good_quantity, 'scrap_quantity', op.scrap_quantity,
+        'rework_quantity', op.rework_quantity, 'started_at', op.started_at,
+        'finished_at', op.finished_at, 'phase_started_at', op.phase_started_at,
+        'paused_from', op.paused_from, 'scheduled_work_center_id', op.scheduled_work_center_id,
+        'scheduled_start', op.scheduled_start, 'scheduled_end', op.scheduled_end,
+        'version', op.version) ORDER BY op.operation_no), '[]')::text
+     FROM production.work_order_operations op
+     WHERE op.organization_id = o.organization_id AND op.work_order_id = o.id) AS operations,
+    (SELECT coalesce(json_agg(json_build_object(
+        'line_no', c.line_no, 'material_id', c.material_id, 'operation_no', c.operation_no,
+        'quantity', c.quantity, 'unit', c.unit, 'backflush', c.backflush,
+        'by_product', c.by_product, 'issue_location_id', c.issue_location_id, 'lot', c.lot,
+        'issued_quantity', c.issued_quantity) ORDER BY c.line_no), '[]')::text
+     FROM production.work_order_components c
+     WHERE c.organization_id = o.organization_id AND c.work_order_id = o.id) AS components
+FROM production.work_orders o
+WHERE o.organization_id = app.current_org() AND o.id = $1
+FOR UPDATE OF o;
+
 -- name: header
 -- Work order $1 ($2: lock it).
 SELECT id, plant_id, number, material_id, quantity, unit, routing_id, source, status,
