@@ -304,6 +304,29 @@ class ProductionPostingFailed(Event, frozen=True, kw_only=True):
     pointer: str | None = None
 
 
+class MaintenanceIssuePosted(Event, frozen=True, kw_only=True):
+    """Inventory issued the spare parts a maintenance work order asked for (261 to the
+    order, ``reference`` its number); ``value`` is what they cost (positive)."""
+
+    topic: ClassVar[str] = "inventory.maintenance_issue.posted"
+    request_id: UUID
+    maintenance_work_order_id: UUID
+    reference: str
+    movement_ids: tuple[UUID, ...]
+    value: Decimal
+
+
+class MaintenanceIssueFailed(Event, frozen=True, kw_only=True):
+    """Inventory refused the issue (not enough stock, a held lot...): nothing was posted."""
+
+    topic: ClassVar[str] = "inventory.maintenance_issue.failed"
+    request_id: UUID
+    maintenance_work_order_id: UUID
+    reference: str
+    error: str
+    pointer: str | None = None
+
+
 ALL = (
     MaterialCreated,
     MaterialChanged,
@@ -318,4 +341,6 @@ ALL = (
     SapProductionOrderReceived,
     ProductionPostingPosted,
     ProductionPostingFailed,
+    MaintenanceIssuePosted,
+    MaintenanceIssueFailed,
 )

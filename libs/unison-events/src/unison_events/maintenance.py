@@ -6,9 +6,12 @@ that production can consume them (a machine down for maintenance is downtime the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
+
+import msgspec
 
 from unison_bus import Event
 
@@ -42,4 +45,92 @@ class MaintenanceWorkOrderCompleted(Event, frozen=True, kw_only=True):
     machine_running_at: datetime | None = None
 
 
-ALL = (MaintenanceWorkOrderOpened, MaintenanceWorkOrderCompleted)
+class MaintenanceWorkOrderStatusChanged(Event, frozen=True, kw_only=True):
+    """Every transition of a maintenance work order (search and reporting keep them)."""
+
+    topic: ClassVar[str] = "maintenance.work_order.status_changed"
+    maintenance_work_order_id: UUID
+    number: str
+    kind: str
+    equipment_id: UUID
+    title: str
+    status: str
+    previous: str | None = None
+    due_date: date | None = None
+    priority: int
+    version: int
+
+
+class EquipmentChanged(Event, frozen=True, kw_only=True):
+    """Equipment created or changed (``deleted`` when removed)."""
+
+    topic: ClassVar[str] = "maintenance.equipment.changed"
+    equipment_id: UUID
+    code: str
+    name: str
+    level: str
+    parent_id: UUID | None = None
+    work_center_id: UUID | None = None
+    criticality: str
+    status: str
+    manufacturer: str | None = None
+    model: str | None = None
+    deleted: bool = False
+
+
+class PartLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A spare part to issue, in ``unit``; ``lot`` None: inventory chooses (first
+    expiring, first in)."""
+
+    material_id: UUID
+    quantity: Decimal
+    unit: str
+    location_id: UUID | None = None
+    lot: str | None = None
+
+
+class PartsIssueRequested(Event, frozen=True, kw_only=True):
+    """Spare parts for a maintenance work order: inventory posts them as one issue (261,
+    reference = the order number) and answers ``inventory.maintenance_issue.posted`` or
+    ``.failed`` naming ``request_id``."""
+
+    topic: ClassVar[str] = "maintenance.parts_issue.requested"
+    request_id: UUID
+    maintenance_work_order_id: UUID
+    reference: str
+    posting_date: date
+    lines: tuple[PartLine, ...]
+
+
+class EquipmentKpis(Event, frozen=True, kw_only=True):
+    """One equipment's KPIs over a period (the daily job: yesterday), with the inputs, so
+    a consumer can combine periods by summing inputs."""
+
+    topic: ClassVar[str] = "maintenance.kpis.published"
+    equipment_id: UUID
+    period_start: date
+    period_end: date
+    planned_operating_hours: Decimal
+    downtime_hours: Decimal
+    failures: int
+    repairs: int
+    repair_hours: Decimal
+    mtbf_hours: Decimal | None = None
+    mttr_hours: Decimal | None = None
+    availability: Decimal | None = None
+    planned_maintenance_percentage: Decimal | None = None
+    pm_compliance: Decimal | None = None
+    backlog_count: int
+    backlog_hours: Decimal
+    labour_cost: Decimal
+    parts_cost: Decimal
+
+
+ALL = (
+    MaintenanceWorkOrderOpened,
+    MaintenanceWorkOrderCompleted,
+    MaintenanceWorkOrderStatusChanged,
+    EquipmentChanged,
+    PartsIssueRequested,
+    EquipmentKpis,
+)
