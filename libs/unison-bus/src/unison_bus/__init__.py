@@ -4,6 +4,7 @@ Events are published inside the business transaction and handled exactly once by
 consumer; jobs are rows a client follows plus messages on the service's job queue.
 """
 
+from unison_bus.announce import LiveData, announce, announce_many
 from unison_bus.consumer import Consumer, ConsumerSettings, Handler
 from unison_bus.event import Event, EventTypes, uuid7
 from unison_bus.jobs import JobCancelled, JobContext, JobHandler, JobRunner, enqueue
@@ -21,8 +22,11 @@ __all__ = [
     "JobContext",
     "JobHandler",
     "JobRunner",
+    "LiveData",
     "LiveUpdate",
     "LoopSettings",
+    "announce",
+    "announce_many",
     "enqueue",
     "notify_live",
     "publish",

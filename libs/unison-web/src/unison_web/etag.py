@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from litestar import Response
+
 from unison_web.errors import Invalid, PreconditionRequired
+
+T = TypeVar("T")
 
 
 def etag_of(version: int) -> str:
@@ -20,3 +26,11 @@ def expected_version(if_match: str | None) -> int:
     if not value.isdigit():
         raise Invalid("If-Match must be an ETag returned by this API", "/headers/if-match")
     return int(value)
+
+
+def tagged(content: T, version: int, status: int = 200, location: str | None = None) -> Response[T]:
+    """A versioned resource with its ETag (and where a created one lives)."""
+    headers = {"ETag": etag_of(version)}
+    if location is not None:
+        headers["Location"] = location
+    return Response(content, status_code=status, headers=headers)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
-from production.caller import provide_caller
 from production.oee_tracking.routes import reporting_router
 from production.planning.routes import planning_router
 from production.routings.routes import routing_router
@@ -14,6 +13,7 @@ from production.shop_floor.routes import shop_floor_router
 from production.work_centers.routes import master_data_router
 from production.work_orders.routes import work_order_router
 from unison_web.auth import TokenVerifier
+from unison_web.caller import provide_caller
 from unison_web.service import build_service
 
 DESCRIPTION = (

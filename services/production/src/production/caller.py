@@ -1,55 +1,19 @@
-"""Who a use case acts for: the tenant and roles from the token, and the request."""
+"""Who may do what in production. The gateway lets every production role write under
+/api/production; the service tells planning (master data, orders) from the shop floor."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
-from litestar import Request
-from litestar.di import NamedDependency
-
-from unison_auth import Principal
 from unison_pg import Tenant
-from unison_web import Forbidden, NotFound
+from unison_web.caller import Caller
+from unison_web.caller import system_caller as system_caller_of
 
-# Who may change what. The gateway lets every production role write under
-# /api/production; the service tells planning (master data, orders) from the shop floor.
 PLANNERS = ("admin", "planner")
 SHOP_FLOOR = ("admin", "planner", "operator")
 MACHINES = ("admin", "planner", "operator", "integration")
 
-
-class Caller(msgspec.Struct, frozen=True):
-    tenant: Tenant
-    roles: tuple[str, ...] = ()
-    request_id: str | None = None
-
-    def require(self, *roles: str) -> None:
-        if not any(r in self.roles for r in roles):
-            raise Forbidden(f"requires one of the roles: {', '.join(roles)}")
-
-    def check_plant(self, plant_id: Any, what: str = "plant") -> None:
-        """A plant outside the token is as invisible as another organization's."""
-        if plant_id not in self.tenant.plant_ids:
-            raise NotFound(f"{what} {plant_id} does not exist")
-
-    @property
-    def user(self) -> str:
-        return self.tenant.user_id
-
-
-def provide_caller(
-    request: Request[Any, Any, Any],
-    tenant: NamedDependency[Tenant],
-    principal: NamedDependency[Principal],
-) -> Caller:
-    return Caller(
-        tenant=tenant,
-        roles=principal.roles,
-        request_id=request.scope.get("state", {}).get("request_id"),
-    )
+__all__ = ["MACHINES", "PLANNERS", "SHOP_FLOOR", "Caller", "system_caller"]
 
 
 def system_caller(tenant: Tenant, request_id: str | None = None) -> Caller:
-    """A worker acting on an event or a job: trusted, with every role."""
-    return Caller(tenant=tenant, roles=("system", *MACHINES), request_id=request_id)
+    """A worker acting on an event or a job: trusted, with every production role."""
+    return system_caller_of(tenant, MACHINES, request_id)

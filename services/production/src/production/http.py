@@ -1,33 +1,23 @@
-"""What every route module of the service shares: dependency and parameter types, and
-the ETag helpers."""
+"""What every route module of the service shares: dependency and parameter types."""
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from litestar import Response
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, QueryParameter
 
-from production.caller import Caller
 from unison_pg import Database
-from unison_web.etag import etag_of, expected_version
+from unison_web.caller import Caller
+from unison_web.etag import expected_version, tagged
 
 BASE = "/api/production"
-T = TypeVar("T")
 
 Db = NamedDependency[Database]
 Who = NamedDependency[Caller]
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="page size (default 50)")]
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the previous page")]
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match")]
-
-
-def tagged(content: T, version: int, status: int = 200, location: str | None = None) -> Response[T]:
-    headers = {"ETag": etag_of(version)}
-    if location is not None:
-        headers["Location"] = location
-    return Response(content, status_code=status, headers=headers)
 
 
 def required_version(if_match: str | None) -> int:
@@ -37,3 +27,16 @@ def required_version(if_match: str | None) -> int:
 
 def optional_version(if_match: str | None) -> int | None:
     return None if if_match is None else expected_version(if_match)
+
+
+__all__ = [
+    "BASE",
+    "Cursor",
+    "Db",
+    "IfMatch",
+    "Limit",
+    "Who",
+    "optional_version",
+    "required_version",
+    "tagged",
+]

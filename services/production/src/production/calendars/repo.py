@@ -11,8 +11,8 @@ import msgspec
 
 from production.calendar.model import CalendarException, Holiday, ShiftCalendar, ShiftPattern
 from production.calendars.models import Calendar, CalendarExceptionItem
-from production.rows import many, one
 from unison_pg import Queries
+from unison_pg.rows import many, one
 
 Q = Queries.load(Path(__file__).with_name("calendars.sql"))
 

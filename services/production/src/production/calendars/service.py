@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from production import paging, shift_calendar
+from production import shift_calendar
 from production.calendar.model import CalendarException, ShiftCalendar
 from production.calendars import repo
 from production.calendars.models import (
@@ -20,7 +20,7 @@ from production.calendars.models import (
 )
 from production.caller import PLANNERS, Caller
 from unison_pg import Database
-from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks
+from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
 from unison_web.paging import Page
 
 # A shift list is for a screen or a check, not an export: 93 days covers a quarter.

@@ -9,7 +9,6 @@ from uuid import UUID
 
 import asyncpg
 
-from production import scope
 from production.caller import system_caller
 from production.downtime import repo, service
 from production.oee_tracking.context import FloorContext
@@ -17,6 +16,7 @@ from production.oee_tracking.repo import Delta
 from production.work_centers import repo as work_centers_repo
 from unison_events.maintenance import MaintenanceWorkOrderCompleted, MaintenanceWorkOrderOpened
 from unison_pg import Tenant
+from unison_pg.scope import scope_plants
 
 
 async def _centers(
@@ -36,7 +36,7 @@ def _tenant(event: MaintenanceWorkOrderOpened | MaintenanceWorkOrderCompleted) -
 async def on_opened(conn: asyncpg.Connection, event: MaintenanceWorkOrderOpened) -> None:
     if not event.machine_down:
         return
-    await scope.plants(conn, event.plant_id)
+    await scope_plants(conn, event.plant_id)
     caller = system_caller(_tenant(event))
     at = (event.down_since or event.occurred_at).astimezone(UTC)
     for center_id in await _centers(conn, event):
@@ -59,7 +59,7 @@ async def on_opened(conn: asyncpg.Connection, event: MaintenanceWorkOrderOpened)
 
 
 async def on_completed(conn: asyncpg.Connection, event: MaintenanceWorkOrderCompleted) -> None:
-    await scope.plants(conn, event.plant_id)
+    await scope_plants(conn, event.plant_id)
     caller = system_caller(_tenant(event))
     at = (event.machine_running_at or event.occurred_at).astimezone(UTC)
     stops = [s for s in await repo.by_maintenance(conn, event.maintenance_work_order_id)]

@@ -9,8 +9,8 @@ from uuid import UUID
 import asyncpg
 
 from production.downtime.models import Downtime
-from production.rows import many, one
 from unison_pg import Queries
+from unison_pg.rows import many, one
 
 Q = Queries.load(Path(__file__).with_name("downtime.sql"))
 

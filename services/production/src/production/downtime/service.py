@@ -9,7 +9,6 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production import paging
 from production.caller import SHOP_FLOOR, Caller
 from production.downtime import repo
 from production.downtime.models import Downtime, DowntimeEnd, DowntimeOpen, DowntimeUpdate
@@ -17,13 +16,13 @@ from production.oee_tracking import booking
 from production.oee_tracking.context import FloorContext
 from production.oee_tracking.repo import Delta
 from production.planning import jobs as planning_jobs
-from production.publishing import emit
 from production.reasons import repo as reasons_repo
 from production.reasons.models import Reason
 from production.work_centers import repo as work_centers_repo
+from unison_bus import announce
 from unison_events.production import DowntimeEnded, DowntimeStarted
 from unison_pg import Database
-from unison_web import Conflict, Invalid, NotFound
+from unison_web import Conflict, Invalid, NotFound, paging
 from unison_web.paging import Page
 
 # A report may come a little late from a terminal, but never from the future.
@@ -119,7 +118,7 @@ async def open_in(
         raise Conflict(f"work center {center.code} already has an open stop: end that one first")
     code = reason.code if reason else None
     event = _started(stop, caller.tenant.organization_id, center.equipment_id, code)
-    await emit(conn, event, center.id, {"downtime_id": str(stop.id), "loss": loss})
+    await announce(conn, event, center.id, {"downtime_id": str(stop.id), "loss": loss})
     if f.source != "pause":
         # The plan counted on this machine: plan again around the stop. (A pause with a
         # reason is the operator's short stop; it does not move the plan.)
@@ -169,7 +168,7 @@ async def close_in(
         loss=booking.effective_loss(ctx, stop),
         maintenance_work_order_id=stop.maintenance_work_order_id,
     )
-    await emit(conn, event, center.id, {"downtime_id": str(stop.id)})
+    await announce(conn, event, center.id, {"downtime_id": str(stop.id)})
     return stop
 
 

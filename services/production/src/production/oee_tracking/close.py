@@ -15,9 +15,8 @@ from production.downtime import repo as downtime_repo
 from production.jobs_scope import organization_tenant
 from production.oee_tracking import booking, repo
 from production.oee_tracking.context import FloorContext
-from production.publishing import emit_many
 from production.work_centers import repo as work_centers_repo
-from unison_bus import Event, JobContext
+from unison_bus import Event, JobContext, announce_many
 from unison_events.production import OeeClosed
 
 KIND = "production.oee_close"
@@ -79,7 +78,7 @@ async def close_in(conn: asyncpg.Connection, org: Any, now: datetime) -> int:
         (closed_event(org, b, lines.get(b.work_center_id)), b.work_center_id, None) for b in settled
     ]
     for start in range(0, len(events), PAGE):
-        await emit_many(conn, events[start : start + PAGE])
+        await announce_many(conn, events[start : start + PAGE])
     await repo.mark_closed(conn, settled)
     return len(settled)
 

@@ -14,8 +14,8 @@ import msgspec
 
 from production.oee import OeeInputs
 from production.oee_tracking.slots import Slot
-from production.rows import many
 from unison_pg import Queries
+from unison_pg.rows import many
 
 Q = Queries.load(Path(__file__).with_name("buckets.sql"))
 

@@ -19,12 +19,11 @@ from production.calendars import repo as calendars_repo
 from production.caller import PLANNERS, Caller
 from production.downtime import repo as downtime_repo
 from production.planning.models import ScheduleRequestBody, ScheduleRun
-from production.publishing import LiveData
 from production.work_centers import repo as work_centers_repo
 from production.work_centers.models import WorkCenter
 from production.work_orders import repo as orders_repo
 from production.work_orders.models import WorkOrderOperation
-from unison_bus import LiveUpdate, notify_live
+from unison_bus import LiveData, LiveUpdate, notify_live
 from unison_pg import Database, Queries
 
 Q = Queries.load(Path(__file__).with_name("planning.sql"))

@@ -11,8 +11,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production.rows import many
 from unison_pg import Queries
+from unison_pg.rows import many
 
 Q = Queries.load(Path(__file__).with_name("read_models.sql"))
 

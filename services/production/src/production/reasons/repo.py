@@ -8,8 +8,8 @@ from uuid import UUID
 import asyncpg
 
 from production.reasons.models import Reason
-from production.rows import many, one
 from unison_pg import Queries
+from unison_pg.rows import many, one
 
 Q = Queries.load(Path(__file__).with_name("reasons.sql"))
 

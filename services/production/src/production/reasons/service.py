@@ -6,12 +6,11 @@ from uuid import UUID
 
 import msgspec
 
-from production import paging
 from production.caller import PLANNERS, Caller
 from production.reasons import repo
 from production.reasons.models import Reason, ReasonCreate, ReasonUpdate
 from unison_pg import Database
-from unison_web import Conflict, Invalid, NotFound, checks
+from unison_web import Conflict, Invalid, NotFound, checks, paging
 from unison_web.paging import Page
 
 

@@ -11,8 +11,8 @@ import asyncpg
 import msgspec
 
 from production.routings.models import Operation, Routing
-from production.rows import many, one
 from unison_pg import Queries
+from unison_pg.rows import many, one
 
 Q = Queries.load(Path(__file__).with_name("routings.sql"))
 

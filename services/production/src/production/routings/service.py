@@ -7,7 +7,6 @@ from uuid import UUID
 
 import asyncpg
 
-from production import paging
 from production.caller import PLANNERS, Caller
 from production.read_models import repo as materials_repo
 from production.routings import repo, rules
@@ -21,7 +20,7 @@ from production.routings.models import (
 )
 from production.work_centers import repo as work_centers_repo
 from unison_pg import Database
-from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks
+from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
 from unison_web.paging import Page
 
 

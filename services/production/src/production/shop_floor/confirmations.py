@@ -15,13 +15,13 @@ from production.oee_tracking import booking
 from production.oee_tracking.context import FloorContext
 from production.oee_tracking.repo import Delta
 from production.oee_tracking.slots import Slot
-from production.publishing import LiveData, emit
 from production.reasons import repo as reasons_repo
 from production.shop_floor import postings, repo
 from production.shop_floor.models import Confirmation
 from production.shop_floor.operations import Report, act_in, check_workable, operation_of
 from production.work_orders.models import WorkOrder, WorkOrderOperation
 from production.work_orders.service import load, locked
+from unison_bus import LiveData, announce
 from unison_events.production import CountsLogged
 from unison_pg import Database
 from unison_web import Conflict, Invalid, checks
@@ -125,7 +125,7 @@ async def confirm_in(
         source="operator",
     )
     live: LiveData = {"number": order.number, "operation_no": operation_no, "good": str(good)}
-    await emit(conn, counted, center, live)
+    await announce(conn, counted, center, live)
     order = await load(conn, order.id)
     if data.finish:
         order = await act_in(conn, caller, order, operation_no, "finish", report)

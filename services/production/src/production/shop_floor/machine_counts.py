@@ -16,14 +16,13 @@ from production.downtime import service as downtime
 from production.oee_tracking import booking
 from production.oee_tracking.context import FloorContext
 from production.oee_tracking.repo import Delta
-from production.publishing import LiveData, emit_many
 from production.reasons import repo as reasons_repo
 from production.shop_floor import postings, repo
 from production.shop_floor.models import MachineCount, MachineCounts, MachineCountsAccepted
 from production.shop_floor.operations import Report, act_in, check_workable, operation_of
 from production.work_orders import repo as orders_repo
 from production.work_orders.models import WorkOrder
-from unison_bus import Event
+from unison_bus import Event, LiveData, announce_many
 from unison_events.production import CountsLogged
 from unison_pg import Database
 from unison_web import Conflict, DomainError, Invalid, checks
@@ -238,7 +237,7 @@ async def ingest(db: Database, caller: Caller, data: MachineCounts) -> MachineCo
         await _close_stops(conn, caller, ctx, delta, data)
         await delta.save(conn)
         posted = await _per_operation(conn, caller, orders, sums, last, ctx)
-        await emit_many(conn, _counted_events(caller, ctx, rows))
+        await announce_many(conn, _counted_events(caller, ctx, rows))
     attributed = sum(1 for k in keys if k is not None)
     return MachineCountsAccepted(
         rows=len(data.rows),

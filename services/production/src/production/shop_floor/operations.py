@@ -14,13 +14,13 @@ from production.downtime import service as downtime
 from production.oee_tracking import booking
 from production.oee_tracking.context import FloorContext
 from production.oee_tracking.repo import Delta
-from production.publishing import LiveData, emit
 from production.shop_floor import repo
 from production.shop_floor.models import Action, OperationReport
 from production.work_orders import repo as orders_repo
 from production.work_orders import states, transitions
 from production.work_orders.models import WorkOrder, WorkOrderOperation
 from production.work_orders.service import load, locked
+from unison_bus import LiveData, announce
 from unison_events.production import OperationStatusChanged
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound
@@ -198,7 +198,7 @@ async def _announce(
         at=report.at,
     )
     live: LiveData = {"number": order.number, "operation_no": op.operation_no, "status": target}
-    await emit(conn, event, order.id, live)
+    await announce(conn, event, order.id, live)
 
 
 async def _order_follows(

@@ -10,14 +10,13 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production import scope
-from production.publishing import emit
 from production.quantities import plain
 from production.shop_floor import repo
 from production.work_orders.models import WorkOrder, WorkOrderOperation
-from unison_bus import LiveUpdate, notify_live, uuid7
+from unison_bus import LiveUpdate, announce, notify_live, uuid7
 from unison_events.inventory import ProductionPostingFailed, ProductionPostingPosted
 from unison_events.production import GoodsPostingRequested, PostingLine
+from unison_pg.scope import scope_plants
 
 
 def _share(total: Decimal, pieces: Decimal, of: Decimal) -> Decimal:
@@ -96,7 +95,7 @@ async def request(
         (order.id, posting.operation_no),
         msgspec.json.encode(posting),
     )
-    await emit(conn, posting, order.id, {"posting_id": str(posting.posting_id)})
+    await announce(conn, posting, order.id, {"posting_id": str(posting.posting_id)})
     return posting.posting_id
 
 
@@ -116,7 +115,7 @@ async def _settled(
 
 
 async def on_posted(conn: asyncpg.Connection, event: ProductionPostingPosted) -> None:
-    await scope.plants(conn, event.plant_id)
+    await scope_plants(conn, event.plant_id)
     settled = await repo.posting_settle(
         conn, event.posting_id, "posted", list(event.movement_ids), None
     )
@@ -128,7 +127,7 @@ async def on_posted(conn: asyncpg.Connection, event: ProductionPostingPosted) ->
 
 
 async def on_failed(conn: asyncpg.Connection, event: ProductionPostingFailed) -> None:
-    await scope.plants(conn, event.plant_id)
+    await scope_plants(conn, event.plant_id)
     settled = await repo.posting_settle(conn, event.posting_id, "failed", [], event.error)
     if settled is not None:
         await _settled(conn, event, "failed")

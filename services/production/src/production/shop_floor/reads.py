@@ -8,14 +8,13 @@ from uuid import UUID
 
 import asyncpg
 
-from production import paging
 from production.caller import Caller
 from production.shop_floor import repo
 from production.shop_floor.models import GoodsPosting, LabourEntry, LogEntry
 from production.work_centers import repo as work_centers_repo
 from production.work_orders import repo as orders_repo
 from unison_pg import Database
-from unison_web import Invalid, NotFound
+from unison_web import Invalid, NotFound, paging
 from unison_web.paging import Page
 
 MAX_LOG_WINDOW = timedelta(days=93)

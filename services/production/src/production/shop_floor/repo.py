@@ -10,9 +10,9 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production.rows import many
 from production.shop_floor.models import GoodsPosting, LabourEntry, LogEntry
 from unison_pg import Queries
+from unison_pg.rows import many
 
 Q = Queries.load(Path(__file__).with_name("shop_floor.sql"))
 

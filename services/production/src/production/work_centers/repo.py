@@ -7,9 +7,9 @@ from uuid import UUID
 
 import asyncpg
 
-from production.rows import many, one
 from production.work_centers.models import WorkCenter
 from unison_pg import Queries
+from unison_pg.rows import many, one
 
 Q = Queries.load(Path(__file__).with_name("work_centers.sql"))
 

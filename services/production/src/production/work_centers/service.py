@@ -8,15 +8,14 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production import paging
 from production.calendars import repo as calendars_repo
 from production.caller import PLANNERS, Caller
-from production.publishing import emit
 from production.work_centers import repo
 from production.work_centers.models import WorkCenter, WorkCenterCreate, WorkCenterUpdate
+from unison_bus import announce
 from unison_events.production import WorkCenterChanged
 from unison_pg import Database
-from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks
+from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
 from unison_web.paging import Page
 
 
@@ -70,7 +69,7 @@ async def create(db: Database, caller: Caller, data: WorkCenterCreate) -> WorkCe
                 f"work center {fields[0]} already exists in this plant",
                 errors=[{"pointer": "/code", "detail": "already used in this plant"}],
             )
-        await emit(conn, _event(caller, created), created.id)
+        await announce(conn, _event(caller, created), created.id)
     return created
 
 
@@ -118,7 +117,7 @@ async def update(
                 merged.status,
             ),
         )
-        await emit(conn, _event(caller, updated), updated.id)
+        await announce(conn, _event(caller, updated), updated.id)
     return updated
 
 
@@ -135,7 +134,7 @@ async def delete(db: Database, caller: Caller, work_center_id: UUID, expected: i
                     f"work center {current.code} is at version {current.version}, not {expected}"
                 )
             await repo.delete(conn, work_center_id)
-            await emit(conn, _event(caller, current, deleted=True), current.id)
+            await announce(conn, _event(caller, current, deleted=True), current.id)
     except asyncpg.ForeignKeyViolationError:
         raise Conflict(
             f"work center {work_center_id} is used by routings, orders or shop-floor history;"

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
-from production import scope
 from production.caller import system_caller
 from production.work_orders import repo, service
 from production.work_orders.models import ComponentCreate, WorkOrderCreate
 from unison_events.inventory import SapProductionOrderReceived
 from unison_pg import Tenant
+from unison_pg.scope import scope_plants
 
 log = structlog.get_logger("production.sap")
 
@@ -59,7 +59,7 @@ async def on_order(conn: asyncpg.Connection, event: SapProductionOrderReceived) 
     if event.plant_id is None:
         log.warning("sap_order_without_plant", order=event.order_number)
         return
-    await scope.plants(conn, event.plant_id)
+    await scope_plants(conn, event.plant_id)
     caller = system_caller(Tenant(event.organization_id, (event.plant_id,), "sap"))
     release_at = _aware(event.scheduled_start)
     existing = await repo.by_number(conn, event.order_number)

@@ -10,7 +10,6 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production.rows import many, one
 from production.work_orders.models import (
     StatusChange,
     WorkOrder,
@@ -18,6 +17,7 @@ from production.work_orders.models import (
     WorkOrderOperation,
 )
 from unison_pg import Queries
+from unison_pg.rows import many, one
 
 Q = Queries.load(Path(__file__).with_name("work_orders.sql"))
 

@@ -9,9 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from production import paging
 from production.caller import PLANNERS, Caller
-from production.publishing import emit
 from production.read_models import repo as read_models
 from production.read_models.repo import MaterialRow
 from production.work_orders import building, repo, snapshots
@@ -21,8 +19,9 @@ from production.work_orders.models import (
     WorkOrderCreate,
     WorkOrderUpdate,
 )
+from unison_bus import announce
 from unison_pg import Database
-from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks
+from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
 from unison_web.paging import Page
 
 # Numbers someone typed by hand may sit in the counter's way; skip that many at most.
@@ -101,7 +100,7 @@ async def create_in(
     order = await load(conn, order_id)
     await repo.status_change(conn, order, None, (None, "draft"), None, caller.request_id)
     event = snapshots.created(order, product, caller.tenant.organization_id)
-    await emit(conn, event, order.id, {"number": number, "status": "draft"})
+    await announce(conn, event, order.id, {"number": number, "status": "draft"})
     return order
 
 

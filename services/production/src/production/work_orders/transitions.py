@@ -9,12 +9,11 @@ import asyncpg
 
 from production.caller import PLANNERS, Caller
 from production.planning import jobs as planning_jobs
-from production.publishing import LiveData, emit_many
 from production.read_models import repo as read_models
 from production.work_orders import repo, snapshots, states
 from production.work_orders.models import WorkOrder
 from production.work_orders.service import load, locked, now
-from unison_bus import Event
+from unison_bus import Event, LiveData, announce_many
 from unison_pg import Database
 from unison_web import Conflict, Invalid
 
@@ -66,7 +65,7 @@ async def apply(
         if order.priority == 0:
             # A rush order: the plan of its plant makes room for it.
             await planning_jobs.enqueue_reschedule(conn, org, order.plant_id, "rush order")
-    await emit_many(conn, events)
+    await announce_many(conn, events)
     return moved
 
 

@@ -1,4 +1,4 @@
-"""Records to Structs: every repo function returns typed rows, never asyncpg Records."""
+"""Records to Structs: repo functions return typed rows, never asyncpg Records."""
 
 from __future__ import annotations
 

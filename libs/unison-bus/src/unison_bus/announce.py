@@ -8,12 +8,14 @@ from uuid import UUID
 
 import asyncpg
 
-from unison_bus import Event, LiveUpdate, notify_live, publish, publish_many
+from unison_bus.event import Event
+from unison_bus.live import LiveUpdate, notify_live
+from unison_bus.publisher import publish, publish_many
 
 LiveData = Mapping[str, str | int | float | bool | None]
 
 
-async def emit(
+async def announce(
     conn: asyncpg.Connection, event: Event, about: UUID | str, data: LiveData | None = None
 ) -> None:
     """``about``: the id a live client looks up (the order, the work center...)."""
@@ -21,7 +23,7 @@ async def emit(
     await notify_live(conn, _live(event, about, data))
 
 
-async def emit_many(
+async def announce_many(
     conn: asyncpg.Connection, events: Sequence[tuple[Event, UUID | str, LiveData | None]]
 ) -> None:
     if not events:
