@@ -118,6 +118,9 @@ CREATE UNIQUE INDEX work_orders_occurrence ON maintenance.work_orders
 CREATE INDEX work_orders_equipment ON maintenance.work_orders (organization_id, equipment_id, id);
 CREATE INDEX work_orders_open ON maintenance.work_orders (organization_id, plant_id, status, id)
     WHERE status NOT IN ('closed', 'cancelled');
+-- A plan has at most one open order (whichever of its rules comes first makes it).
+CREATE INDEX work_orders_plan_open ON maintenance.work_orders (organization_id, plan_id)
+    WHERE plan_id IS NOT NULL AND status NOT IN ('done', 'closed', 'cancelled');
 -- At most one open corrective order per production stop.
 CREATE UNIQUE INDEX work_orders_downtime ON maintenance.work_orders (organization_id, downtime_id)
     WHERE downtime_id IS NOT NULL AND status NOT IN ('closed', 'cancelled');
@@ -140,17 +143,13 @@ CREATE TABLE maintenance.work_order_labour (
 CREATE INDEX work_order_labour_order ON maintenance.work_order_labour
     (organization_id, work_order_id, started_at);
 
--- Spare parts: asked of inventory (an event; inventory posts the issue to the order) and
--- what came of it.
-CREATE TABLE maintenance.work_order_parts (
+-- Spare parts: each request is one event to inventory (which posts the issue to the order)
+-- and one answer back; its lines are the parts.
+CREATE TABLE maintenance.part_requests (
     organization_id uuid NOT NULL,
-    id              uuid NOT NULL DEFAULT app.uuid7(),
+    id              uuid NOT NULL,
     plant_id        uuid NOT NULL,
     work_order_id   uuid NOT NULL,
-    material_id     uuid NOT NULL,
-    quantity        numeric NOT NULL CHECK (quantity > 0),
-    unit            text NOT NULL,
-    location_id     uuid,
     status          text NOT NULL DEFAULT 'requested' CHECK (status IN ('requested', 'issued', 'failed')),
     value           numeric,
     movement_ids    uuid[] NOT NULL DEFAULT '{}',
@@ -159,10 +158,26 @@ CREATE TABLE maintenance.work_order_parts (
     requested_by    text NOT NULL DEFAULT app.current_user_id(),
     settled_at      timestamptz,
     PRIMARY KEY (organization_id, id),
+    UNIQUE (organization_id, plant_id, id),
     FOREIGN KEY (organization_id, plant_id, work_order_id)
         REFERENCES maintenance.work_orders (organization_id, plant_id, id)
 );
-CREATE INDEX work_order_parts_order ON maintenance.work_order_parts (organization_id, work_order_id, id);
+CREATE INDEX part_requests_order ON maintenance.part_requests (organization_id, work_order_id, id);
+
+CREATE TABLE maintenance.work_order_parts (
+    organization_id uuid NOT NULL,
+    request_id      uuid NOT NULL,
+    line_no         integer NOT NULL CHECK (line_no >= 1),
+    plant_id        uuid NOT NULL,
+    material_id     uuid NOT NULL,
+    quantity        numeric NOT NULL CHECK (quantity > 0),
+    unit            text NOT NULL,
+    location_id     uuid,
+    lot             text,
+    PRIMARY KEY (organization_id, request_id, line_no),
+    FOREIGN KEY (organization_id, plant_id, request_id)
+        REFERENCES maintenance.part_requests (organization_id, plant_id, id)
+);
 
 CREATE TABLE maintenance.status_changes (
     organization_id uuid NOT NULL,
@@ -182,8 +197,8 @@ DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['pm_plans', 'work_orders', 'work_order_labour', 'work_order_parts',
-                             'status_changes'] LOOP
+    FOREACH t IN ARRAY ARRAY['pm_plans', 'work_orders', 'work_order_labour', 'part_requests',
+                             'work_order_parts', 'status_changes'] LOOP
         EXECUTE format('ALTER TABLE maintenance.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE maintenance.%I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format(
@@ -207,7 +222,8 @@ $$;
 GRANT SELECT, INSERT, UPDATE, DELETE ON maintenance.pm_plans, maintenance.failure_codes
     TO unison_maintenance;
 GRANT SELECT, INSERT, UPDATE ON maintenance.number_ranges, maintenance.work_orders,
-    maintenance.work_order_parts TO unison_maintenance;
+    maintenance.part_requests TO unison_maintenance;
+GRANT SELECT, INSERT ON maintenance.work_order_parts TO unison_maintenance;
 GRANT SELECT, INSERT, DELETE ON maintenance.work_order_labour TO unison_maintenance;
 GRANT SELECT, INSERT ON maintenance.status_changes TO unison_maintenance;
 

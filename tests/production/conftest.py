@@ -18,7 +18,8 @@ from litestar.testing import AsyncTestClient
 
 from production.app import build_app
 from production.settings import Settings
-from tests.production.floor import Floor, Headers, Spy
+from tests.production.floor import Floor
+from tests.support.harness import Headers, Spy, auth_for, spy_on
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 from unison_pg import Database
 
@@ -50,22 +51,7 @@ def plants() -> list[UUID]:
 
 @pytest.fixture
 def auth(minter: TokenMinter, org_id: UUID, plants: list[UUID]) -> Headers:
-    def headers(
-        *,
-        roles: list[str] | None = None,
-        organization_id: UUID | None = None,
-        plant_ids: list[UUID] | None = None,
-        subject: str = "user:alice",
-    ) -> dict[str, str]:
-        token = minter.mint(
-            organization_id or org_id,
-            plants=plants if plant_ids is None else plant_ids,
-            roles=roles or ["admin"],
-            subject=subject,
-        )
-        return {"Authorization": f"Bearer {token}"}
-
-    return headers
+    return auth_for(minter, org_id, plants)
 
 
 @pytest.fixture
@@ -102,16 +88,8 @@ def floor(
 @pytest.fixture
 async def spy(owner_conn: asyncpg.Connection, org_id: UUID) -> AsyncIterator[Spy]:
     """Every ``production.*`` event the test's organization publishes."""
-    queue = f"prod_spy_{uuid.uuid4().hex[:8]}"
-    await owner_conn.execute("SELECT pgmq.create($1)", queue)
-    await owner_conn.execute("SELECT pgmq.bind_topic('production.#', $1)", queue)
-    await owner_conn.execute(
-        f"GRANT INSERT, SELECT (msg_id) ON pgmq.q_{queue} TO unison_production"
-    )
-    try:
-        yield Spy(owner_conn, queue, org_id)
-    finally:
-        await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
+    async with spy_on(owner_conn, "production.#", "unison_production", org_id) as watching:
+        yield watching
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ materials and BOMs through the events production consumes), and watch what it pu
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,9 +12,9 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from production.read_models import handlers
+from tests.support.harness import Headers
 from unison_events.inventory import BomReleased, BomReleasedItem, MaterialCreated
 
-Headers = Callable[..., dict[str, str]]
 Client = AsyncTestClient[Any]
 API = "/api/production"
 
@@ -60,25 +58,6 @@ def at(day: date, clock: str) -> datetime:
 
 def yesterday() -> date:
     return datetime.now(UTC).date() - timedelta(days=1)
-
-
-class Spy:
-    """The events a test's organization published, in order."""
-
-    def __init__(self, conn: asyncpg.Connection, queue: str, org_id: UUID) -> None:
-        self._conn, self._queue, self._org = conn, queue, org_id
-
-    async def events(self, topic: str | None = None) -> list[dict[str, Any]]:
-        rows = await self._conn.fetch(
-            f"SELECT headers->>'topic' AS topic, message::text AS body FROM pgmq.q_{self._queue}"
-            " ORDER BY msg_id"
-        )
-        found = []
-        for r in rows:
-            body = json.loads(r["body"])
-            if body.get("organization_id") == str(self._org) and topic in (None, r["topic"]):
-                found.append({"topic": r["topic"], **body})
-        return found
 
 
 class Floor:

@@ -13,14 +13,9 @@ import asyncpg
 from production.downtime import maintenance
 from production.work_orders import from_sap
 from tests.production.floor import Floor, at, yesterday
+from tests.support.harness import as_organization
 from unison_events.inventory import SapProductionOrderComponent, SapProductionOrderReceived
 from unison_events.maintenance import MaintenanceWorkOrderCompleted, MaintenanceWorkOrderOpened
-
-
-async def _handle(floor: Floor, conn: asyncpg.Connection, handler: Any, event: Any) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT set_config('app.organization_id', $1, true)", str(floor.org_id))
-        await handler(conn, event)
 
 
 async def test_a_breakdown_maintenance_opened_is_downtime_until_the_work_is_done(
@@ -41,7 +36,7 @@ async def test_a_breakdown_maintenance_opened_is_downtime_until_the_work_is_done
         down_since=at(day, "07:00"),
         description="Hydraulic leak",
     )
-    await _handle(floor, production_conn, maintenance.on_opened, opened)
+    await as_organization(production_conn, floor.org_id, maintenance.on_opened, opened)
     window = {"from": at(day, "00:00").isoformat(), "to": at(day, "23:59").isoformat()}
     (stop,) = (await floor.get(f"/work-centers/{center['id']}/downtimes", **window))["items"]
     assert (stop["source"], stop["loss"], stop["maintenance_work_order_id"]) == (
@@ -58,7 +53,7 @@ async def test_a_breakdown_maintenance_opened_is_downtime_until_the_work_is_done
         equipment_id=equipment,
         machine_running_at=at(day, "09:30"),
     )
-    await _handle(floor, production_conn, maintenance.on_completed, completed)
+    await as_organization(production_conn, floor.org_id, maintenance.on_completed, completed)
     stop = await floor.get(f"/downtimes/{stop['id']}")
     assert stop["ended_at"].startswith(f"{day.isoformat()}T09:30")
     report = await floor.get(
@@ -88,7 +83,7 @@ async def test_preventive_maintenance_on_an_already_stopped_machine_explains_the
         work_center_id=center["id"],
         machine_down=True,
     )
-    await _handle(floor, production_conn, maintenance.on_opened, opened)
+    await as_organization(production_conn, floor.org_id, maintenance.on_opened, opened)
     stop = await floor.get(f"/downtimes/{reported.json()['id']}")
     assert stop["maintenance_work_order_id"] == str(opened.maintenance_work_order_id)
 
@@ -134,7 +129,7 @@ async def test_a_sap_production_order_becomes_a_draft_work_order_once(
         source="LOIPRO",
         sap_message_id=uuid4(),
     )
-    await _handle(floor, production_conn, from_sap.on_order, received)
+    await as_organization(production_conn, floor.org_id, from_sap.on_order, received)
     listed = await floor.get("/work-orders", plant_id=str(floor.plants[0]))
     (order,) = listed["items"]
     assert (order["number"], order["source"], order["status"], order["quantity"]) == (
@@ -148,7 +143,7 @@ async def test_a_sap_production_order_becomes_a_draft_work_order_once(
         (str(part), "80", 10)
     ]
     changed = received.__class__(**{**_fields(received), "quantity": Decimal(50), "id": uuid4()})
-    await _handle(floor, production_conn, from_sap.on_order, changed)
+    await as_organization(production_conn, floor.org_id, from_sap.on_order, changed)
     again = await floor.get(f"/work-orders/{order['id']}")
     assert again["quantity"] == "50" and again["components"][0]["quantity"] == "100"
     assert len((await floor.get("/work-orders"))["items"]) == 1

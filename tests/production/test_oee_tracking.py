@@ -11,7 +11,8 @@ from uuid import uuid4
 import asyncpg
 
 from production.oee_tracking import close, quality
-from tests.production.floor import Floor, Spy, at, yesterday
+from tests.production.floor import Floor, at, yesterday
+from tests.support.harness import Spy
 from unison_events.quality import InspectionDecided
 
 

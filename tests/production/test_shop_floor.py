@@ -10,7 +10,8 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from production.shop_floor import postings
-from tests.production.floor import Floor, Spy, at, yesterday
+from tests.production.floor import Floor, at, yesterday
+from tests.support.harness import Spy, as_organization
 from unison_events.inventory import (
     ProductionPostingFailed,
     ProductionPostingIssued,
@@ -160,12 +161,6 @@ async def test_a_confirmation_asks_inventory_to_backflush_and_receive(
     assert len(asked["items"]) == 3
 
 
-async def _handle(floor: Floor, conn: asyncpg.Connection, handler: Any, event: Any) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT set_config('app.organization_id', $1, true)", str(floor.org_id))
-        await handler(conn, event)
-
-
 async def test_posted_and_failed_answers_update_the_order(
     floor: Floor, production_conn: asyncpg.Connection
 ) -> None:
@@ -185,7 +180,7 @@ async def test_posted_and_failed_answers_update_the_order(
         reference=order["number"],
         error="not enough stock of BRG-1: available 0 PC, requested 2 PC",
     )
-    await _handle(floor, production_conn, postings.on_failed, failed)
+    await as_organization(production_conn, floor.org_id, postings.on_failed, failed)
     posted = ProductionPostingPosted(
         organization_id=floor.org_id,
         plant_id=plant,
@@ -202,7 +197,7 @@ async def test_posted_and_failed_answers_update_the_order(
             ),
         ),
     )
-    await _handle(floor, production_conn, postings.on_posted, posted)
+    await as_organization(production_conn, floor.org_id, postings.on_posted, posted)
     todo = await floor.get("/goods-postings/failed", plant_id=str(plant))
     # (Inventory's worker, when one runs meanwhile, may have told its own reason.)
     assert [p["id"] for p in todo["items"]] == [str(first)] and todo["items"][0]["error"]

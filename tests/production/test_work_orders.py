@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.production.floor import API, Floor, Spy
+from tests.production.floor import API, Floor
+from tests.support.harness import Spy
 
 
 async def _routing_of(floor: Floor, product: Any, ops: int = 2) -> list[dict[str, Any]]:

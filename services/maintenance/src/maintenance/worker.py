@@ -1,12 +1,58 @@
-"""``python -m maintenance.worker``: the maintenance worker process."""
+"""``python -m maintenance.worker``: the maintenance worker process.
+
+It moves meters with production's counts, turns breakdowns into repair orders, keeps
+production's stops and planned time for the KPIs, records inventory's answers to part
+issues, and runs the jobs: the daily PM generation and the daily KPIs.
+"""
 
 from __future__ import annotations
 
+from maintenance.kpis import service as kpis
+from maintenance.meters import service as meters
+from maintenance.plans import generation
+from maintenance.read_models import handlers
+from unison_bus import EventTypes, Handler, JobHandler
+from unison_events.inventory import MaintenanceIssueFailed, MaintenanceIssuePosted
+from unison_events.production import (
+    CountsLogged,
+    DowntimeEnded,
+    DowntimeStarted,
+    OeeClosed,
+    WorkCenterChanged,
+)
 from unison_worker import run_worker
+
+EVENT_HANDLERS: dict[str, Handler] = {
+    CountsLogged.topic: meters.on_counts_logged,
+    DowntimeStarted.topic: handlers.on_downtime_started,
+    DowntimeEnded.topic: handlers.on_downtime_ended,
+    OeeClosed.topic: handlers.on_oee_closed,
+    WorkCenterChanged.topic: handlers.on_work_center,
+    MaintenanceIssuePosted.topic: handlers.on_issue_posted,
+    MaintenanceIssueFailed.topic: handlers.on_issue_failed,
+}
+EVENT_TYPES = EventTypes(
+    CountsLogged,
+    DowntimeStarted,
+    DowntimeEnded,
+    OeeClosed,
+    WorkCenterChanged,
+    MaintenanceIssuePosted,
+    MaintenanceIssueFailed,
+)
+JOB_HANDLERS: dict[str, JobHandler] = {
+    generation.KIND: generation.run,
+    kpis.KIND: kpis.run,
+}
 
 
 def main() -> None:
-    run_worker("maintenance")
+    run_worker(
+        "maintenance",
+        event_handlers=EVENT_HANDLERS,
+        event_types=EVENT_TYPES,
+        job_handlers=JOB_HANDLERS,
+    )
 
 
 if __name__ == "__main__":

@@ -1,33 +1,19 @@
-"""What every route module of the service shares: dependency and parameter types."""
+"""Where production's routes live, and what every route module shares."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, QueryParameter
-
-from unison_pg import Database
-from unison_web.caller import Caller
-from unison_web.etag import expected_version, tagged
+from unison_web.etag import tagged
+from unison_web.params import (
+    Cursor,
+    Db,
+    IfMatch,
+    Limit,
+    Who,
+    optional_version,
+    required_version,
+)
 
 BASE = "/api/production"
-
-Db = NamedDependency[Database]
-Who = NamedDependency[Caller]
-Limit = Annotated[int, QueryParameter(ge=1, le=500, description="page size (default 50)")]
-Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the previous page")]
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match")]
-
-
-def required_version(if_match: str | None) -> int:
-    """Changes of versioned things need the version the client saw: 428 without it."""
-    return expected_version(if_match)
-
-
-def optional_version(if_match: str | None) -> int | None:
-    return None if if_match is None else expected_version(if_match)
-
 
 __all__ = [
     "BASE",
