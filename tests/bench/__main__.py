@@ -18,6 +18,7 @@ from tests.bench import (
     inventory_boms,
     inventory_ledger,
     inventory_trace,
+    maintenance,
     production_floor,
     production_scheduling,
 )
@@ -36,7 +37,17 @@ BENCH_PORTS = Ports(
 )
 
 
-GROUPS = ("http", "bus", "cache", "ledger", "boms", "trace", "production", "scheduling")
+GROUPS = (
+    "http",
+    "bus",
+    "cache",
+    "ledger",
+    "boms",
+    "trace",
+    "production",
+    "scheduling",
+    "maintenance",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
             figures += production_floor.run(gateway, stack.owner_dsn, runtime_dsn, quick=args.quick)
         if "scheduling" in wanted:
             figures += production_scheduling.run(quick=args.quick)
+        if "maintenance" in wanted:
+            gateway = f"http://127.0.0.1:{stack.ports.gateway}"
+            figures += maintenance.run(gateway, stack.owner_dsn, quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

@@ -13,8 +13,6 @@ the shape the service leaves it.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +22,7 @@ import asyncpg
 import httpx
 
 from tests.bench.bus import percentile
+from tests.bench.demo_login import claims, demo_token
 from tests.bench.report import Figure
 
 API = "/api/production"
@@ -35,23 +34,6 @@ SCOPE_TRANSACTION = (
     "SELECT set_config('app.organization_id', $1, true), set_config('app.plant_ids', $2, true)"
 )
 OPERATIONS = 5
-
-
-def _claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    )
-    return decoded
-
-
-async def _token(client: httpx.AsyncClient) -> str:
-    response = await client.post(
-        "/auth/token",
-        data={"grant_type": "password", "username": "admin@acme.test", "password": "unison-demo"},
-    )
-    response.raise_for_status()
-    return str(response.json()["access_token"])
 
 
 async def _post(client: httpx.AsyncClient, headers: dict[str, str], path: str, body: Any) -> Any:
@@ -365,9 +347,9 @@ async def _schedule(
 async def _run(gateway: str, owner_dsn: str, runtime_dsn: str, quick: bool) -> list[Figure]:
     figures: list[Figure] = []
     async with httpx.AsyncClient(base_url=gateway, timeout=300) as client:
-        token = await _token(client)
-        claims = _claims(token)
-        org, plant = UUID(claims["org"]), UUID(claims["plants"][0])
+        token = await demo_token(client)
+        scope = claims(token)
+        org, plant = UUID(scope["org"]), UUID(scope["plants"][0])
         headers = {"Authorization": f"Bearer {token}"}
         centers, product = await _master_data(client, headers, owner_dsn, org, plant)
         orders = await _orders(client, headers, plant, product, 8)

@@ -7,12 +7,16 @@ each service's own seeder. Every seeder is idempotent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from gateway.demo import DemoOrg
 from gateway.demo import seed_demo as seed_identity
 from inventory.demo import seed_demo as seed_inventory
-from production.demo import DemoMaterial
+from maintenance.demo import DemoWorkCenter
+from maintenance.demo import seed_demo as seed_maintenance
+from production.demo import DemoMaterial, link_equipment
 from production.demo import seed_demo as seed_production
 
 # Production learns materials from inventory's events; the demo hands them over at once
@@ -21,6 +25,27 @@ MATERIALS = """
 SELECT id, number, description, type, base_unit, status, version
 FROM inventory.materials WHERE organization_id = $1 ORDER BY number
 """
+
+
+# Maintenance learns work centers from production's events; the demo hands them over.
+WORK_CENTERS = """
+SELECT id, plant_id, code, name, line
+FROM production.work_centers WHERE organization_id = $1 ORDER BY plant_id, code
+"""
+
+
+async def _work_centers(
+    conn: asyncpg.Connection, organization_id: object, plants: Sequence[object]
+) -> list[DemoWorkCenter]:
+    async with conn.transaction():
+        await conn.execute(
+            "SELECT set_config('app.organization_id', $1, true),"
+            " set_config('app.plant_ids', $2, true)",
+            str(organization_id),
+            ",".join(str(p) for p in plants),
+        )
+        rows = await conn.fetch(WORK_CENTERS, organization_id)
+    return [DemoWorkCenter(**dict(r)) for r in rows]
 
 
 async def _materials(conn: asyncpg.Connection, organization_id: object) -> list[DemoMaterial]:
@@ -40,6 +65,10 @@ async def seed(owner_dsn: str) -> list[DemoOrg]:
             await seed_inventory(conn, org.organization_id, list(org.plant_ids))
             materials = await _materials(conn, org.organization_id)
             await seed_production(conn, org.organization_id, list(org.plant_ids), materials)
+            plants = list(org.plant_ids)
+            centers = await _work_centers(conn, org.organization_id, plants)
+            machines = await seed_maintenance(conn, org.organization_id, plants, centers)
+            await link_equipment(conn, org.organization_id, plants, machines)
         return orgs
     finally:
         await conn.close()

@@ -258,3 +258,17 @@ async def seed_demo(
                 conn, plant_id, index, [m for m in materials if m.status == "active"]
             )
             await _orders(conn, tenant, plant_id, products, reasons.get("DIM"))
+
+
+async def link_equipment(
+    conn: asyncpg.Connection,
+    organization_id: UUID,
+    plant_ids: list[UUID],
+    machines: dict[UUID, UUID],
+) -> None:
+    """Production's demo work centers are maintenance's demo machines: counts move their
+    meters, stops reach their repair orders."""
+    async with conn.transaction():
+        await _scope(conn, Tenant(organization_id, tuple(plant_ids), DEMO_USER))
+        for center, machine in machines.items():
+            await conn.execute(work_centers_repo.Q.set_equipment, center, machine)

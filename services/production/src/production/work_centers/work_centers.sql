@@ -87,3 +87,10 @@ SELECT id, plant_id, code, name, line, calendar_id, capacity_units, efficiency, 
 FROM production.work_centers
 WHERE organization_id = app.current_org() AND status = 'active'
 ORDER BY plant_id, code;
+
+-- name: set_equipment
+-- Work center $1 is maintenance's equipment $2.
+UPDATE production.work_centers
+SET equipment_id = $2, version = version + 1, updated_at = now(),
+    updated_by = app.current_user_id()
+WHERE organization_id = app.current_org() AND id = $1;
