@@ -327,6 +327,25 @@ class MaintenanceIssueFailed(Event, frozen=True, kw_only=True):
     pointer: str | None = None
 
 
+class QualityPostingPosted(Event, frozen=True, kw_only=True):
+    """Inventory carried out what quality asked for (an NCR's disposition)."""
+
+    topic: ClassVar[str] = "inventory.quality_posting.posted"
+    request_id: UUID
+    ncr_id: UUID
+    reference: str
+    movement_ids: tuple[UUID, ...]
+
+
+class QualityPostingFailed(Event, frozen=True, kw_only=True):
+    topic: ClassVar[str] = "inventory.quality_posting.failed"
+    request_id: UUID
+    ncr_id: UUID
+    reference: str
+    error: str
+    pointer: str | None = None
+
+
 ALL = (
     MaterialCreated,
     MaterialChanged,
@@ -343,4 +362,6 @@ ALL = (
     ProductionPostingFailed,
     MaintenanceIssuePosted,
     MaintenanceIssueFailed,
+    QualityPostingPosted,
+    QualityPostingFailed,
 )

@@ -50,6 +50,8 @@ class WorkOrderSnapshot(Event, frozen=True, kw_only=True):
     good_quantity: Decimal
     scrap_quantity: Decimal
     version: int
+    # Added for quality: the lot the order receives its product in.
+    output_lot: str | None = None
 
 
 class WorkOrderCreated(WorkOrderSnapshot, frozen=True, kw_only=True):
@@ -88,6 +90,9 @@ class OperationStatusChanged(Event, frozen=True, kw_only=True):
     status: str
     previous: str
     at: datetime
+    # Added for quality (an operation's completion may be inspected): what it made so far.
+    material_id: UUID | None = None
+    good_quantity: Decimal | None = None
 
 
 # ------------------------------------------------------------------ postings to inventory

@@ -6,10 +6,12 @@ production counts quality's rejections in the quality factor of OEE.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
+
+import msgspec
 
 from unison_bus import Event
 
@@ -30,6 +32,129 @@ class InspectionDecided(Event, frozen=True, kw_only=True):
     accepted_quantity: Decimal
     rejected_quantity: Decimal
     decided_at: datetime
+    # Added with lot holds: the lot's unit, and whether the decision lifts a hold
+    # (inventory releases the lot, blocks what was rejected).
+    unit: str | None = None
+    inspection_number: str | None = None
+    lifts_hold: bool = False
 
 
-ALL = (InspectionDecided,)
+class InspectionCreated(Event, frozen=True, kw_only=True):
+    topic: ClassVar[str] = "quality.inspection.created"
+    inspection_id: UUID
+    number: str
+    material_id: UUID
+    lot: str | None = None
+    trigger: str
+    quantity: Decimal
+    unit: str
+    sample_size: int
+    work_order_id: UUID | None = None
+    work_center_id: UUID | None = None
+    supplier: str | None = None
+
+
+class LotHoldPlaced(Event, frozen=True, kw_only=True):
+    """A lot waits for (or failed) an inspection: inventory puts it in quarantine, so it
+    cannot be issued or delivered until the usage decision lifts the hold."""
+
+    topic: ClassVar[str] = "quality.lot_hold.placed"
+    inspection_id: UUID
+    inspection_number: str
+    material_id: UUID
+    lot: str
+    reason: str
+
+
+class DispositionLot(msgspec.Struct, frozen=True, kw_only=True):
+    lot: str
+    quantity: Decimal
+
+
+class NcrDispositionDecided(Event, frozen=True, kw_only=True):
+    """What is done with non-conforming stock: inventory carries it out and answers
+    ``inventory.quality_posting.posted`` or ``.failed`` naming ``request_id``.
+
+    ``use_as_is``: the lots are released; ``scrap``: scrapped (551); ``return_to_supplier``:
+    returned (122); ``rework`` and ``sort``: kept on hold (blocked) until reworked or
+    sorted."""
+
+    topic: ClassVar[str] = "quality.ncr.disposition_decided"
+    request_id: UUID
+    ncr_id: UUID
+    reference: str
+    disposition: str
+    material_id: UUID
+    unit: str
+    lots: tuple[DispositionLot, ...]
+    supplier: str | None = None
+
+
+class NcrChanged(Event, frozen=True, kw_only=True):
+    """An NCR was raised or moved a step (search and reporting keep them)."""
+
+    topic: ClassVar[str] = "quality.ncr.changed"
+    ncr_id: UUID
+    number: str
+    title: str
+    status: str
+    severity: str
+    material_id: UUID
+    quantity: Decimal
+    unit: str
+    defect_codes: tuple[str, ...] = ()
+    supplier: str | None = None
+    work_center_id: UUID | None = None
+    disposition: str | None = None
+    created_at: datetime
+    version: int
+
+
+class CapaChanged(Event, frozen=True, kw_only=True):
+    topic: ClassVar[str] = "quality.capa.changed"
+    capa_id: UUID
+    number: str
+    kind: str
+    title: str
+    status: str
+    owner: str
+    due_date: date
+    overdue: bool = False
+    version: int
+
+
+class InspectionPlanChanged(Event, frozen=True, kw_only=True):
+    topic: ClassVar[str] = "quality.inspection_plan.changed"
+    plan_id: UUID
+    material_id: UUID
+    trigger: str
+    revision: int
+    status: str
+    valid_from: date
+    valid_to: date | None = None
+    expiring: bool = False
+
+
+class QualityFigures(Event, frozen=True, kw_only=True):
+    """A day's first-pass yield and defects of a material at a work center (reporting
+    combines days by summing the counts)."""
+
+    topic: ClassVar[str] = "quality.figures.published"
+    day: date
+    material_id: UUID
+    work_center_id: UUID | None = None
+    inspected: Decimal
+    passed_first_time: Decimal
+    defects: tuple[tuple[str, int], ...] = ()
+
+
+ALL = (
+    InspectionDecided,
+    InspectionCreated,
+    LotHoldPlaced,
+    NcrDispositionDecided,
+    NcrChanged,
+    CapaChanged,
+    InspectionPlanChanged,
+    QualityFigures,
+)

@@ -196,6 +196,8 @@ async def _announce(
         status=target,
         previous=op.status,
         at=report.at,
+        material_id=order.material_id,
+        good_quantity=op.good_quantity,
     )
     live: LiveData = {"number": order.number, "operation_no": op.operation_no, "status": target}
     await announce(conn, event, order.id, live)

@@ -31,6 +31,7 @@ def _snapshot(order: WorkOrder, material_number: str) -> dict[str, Any]:
         "good_quantity": order.good_quantity,
         "scrap_quantity": order.scrap_quantity,
         "version": order.version,
+        "output_lot": order.output_lot or order.number,
     }
 
 

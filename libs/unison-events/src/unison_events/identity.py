@@ -1,0 +1,24 @@
+"""Events the gateway publishes about the people of an organization."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+from uuid import UUID
+
+from unison_bus import Event
+
+
+class UserChanged(Event, frozen=True, kw_only=True):
+    """A user was created or changed: services that tell people things (quality's
+    e-mails) keep who has which role. ``plant_ids`` None: every plant."""
+
+    topic: ClassVar[str] = "identity.user.changed"
+    user_id: UUID
+    email: str
+    display_name: str
+    roles: tuple[str, ...]
+    plant_ids: tuple[UUID, ...] | None = None
+    active: bool = True
+
+
+ALL = (UserChanged,)
