@@ -28,6 +28,10 @@ ALTER TABLE inventory.posting_requests RENAME CONSTRAINT production_postings_fai
     TO posting_requests_failed_have_a_reason;
 ALTER TABLE inventory.posting_requests RENAME CONSTRAINT production_postings_posted_have_a_time
     TO posting_requests_posted_have_a_time;
+ALTER TABLE inventory.posting_requests RENAME CONSTRAINT production_postings_status_check
+    TO posting_requests_status_check;
+ALTER TABLE inventory.posting_requests RENAME CONSTRAINT production_postings_attempts_check
+    TO posting_requests_attempts_check;
 
 -- Every list is of one source (each service has its routes), newest first: by status
 -- (the failed ones are a to-do list among many posted ones), and all of an order.
