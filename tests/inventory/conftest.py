@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
@@ -18,13 +19,17 @@ import pytest
 import uvicorn
 from litestar.testing import AsyncTestClient
 
+from inventory import worker
 from inventory.app import create_app
 from inventory.demo import seed_units
 from inventory.settings import Settings
+from tests.gateway.support import serving
 from tests.inventory.ledger_support import Ledger
+from tests.inventory.maintenance_support import Maintenance
 from tests.inventory.production_support import Heard, Production
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 from unison_pg import Database
+from unison_worker.runtime import WorkerSettings, build_worker_app
 
 Headers = Callable[..., dict[str, str]]
 MakeMaterial = Callable[..., Awaitable[dict[str, Any]]]
@@ -156,6 +161,31 @@ def ledger(client: AsyncTestClient[Any], auth: Headers, plants: list[UUID], unit
     return Ledger(client, auth, plants)
 
 
+@asynccontextmanager
+async def running_worker(role_dsn: Callable[[str], str]) -> AsyncIterator[None]:
+    """The inventory worker (the app ``python -m inventory.worker`` serves, with the real
+    handler tables) consuming inventory_events and inventory_jobs while the block runs."""
+    settings = WorkerSettings(
+        database_url=role_dsn("inventory"), http_port=0, poll_seconds=0.5, graceful_seconds=5
+    )
+    app = build_worker_app(
+        "inventory",
+        settings,
+        event_handlers=worker.EVENT_HANDLERS,
+        event_types=worker.EVENT_TYPES,
+        job_handlers=worker.JOB_HANDLERS,
+    )
+    async with serving(app):
+        yield
+
+
+@pytest.fixture(scope="module")
+async def worker_running(role_dsn: Callable[[str], str]) -> AsyncIterator[None]:
+    """The inventory worker, for the tests of one module (the SAP tests have theirs)."""
+    async with running_worker(role_dsn):
+        yield
+
+
 @pytest.fixture
 async def worker_db(role_dsn: Callable[[str], str]) -> AsyncIterator[Database]:
     """The inventory worker's pool (runtime role, the same codecs), to call its handlers."""
@@ -167,19 +197,33 @@ async def worker_db(role_dsn: Callable[[str], str]) -> AsyncIterator[Database]:
         await db.close()
 
 
+@asynccontextmanager
+async def hearing(conn: asyncpg.Connection, org_id: UUID, answers: str) -> AsyncIterator[Heard]:
+    """A queue of the test's own bound to inventory's ``answers`` topics (a pattern) and to
+    the goods movements it posts."""
+    queue = f"heard_{uuid.uuid4().hex[:8]}"
+    await conn.execute("SELECT pgmq.create($1)", queue)
+    for pattern in (answers, "inventory.goods_movement.*"):
+        await conn.execute("SELECT pgmq.bind_topic($1, $2)", pattern, queue)
+    await conn.execute(f"GRANT INSERT, SELECT (msg_id) ON pgmq.q_{queue} TO unison_inventory")
+    try:
+        yield Heard(conn, queue, org_id)
+    finally:
+        await conn.execute("SELECT pgmq.drop_queue($1)", queue)
+
+
 @pytest.fixture
 async def production_heard(owner_conn: asyncpg.Connection, org_id: UUID) -> AsyncIterator[Heard]:
-    """What inventory tells production (and the goods movements it posts), on a queue of
-    the test's own bound to those topics."""
-    queue = f"prod_heard_{uuid.uuid4().hex[:8]}"
-    await owner_conn.execute("SELECT pgmq.create($1)", queue)
-    for pattern in ("inventory.production_posting.*", "inventory.goods_movement.*"):
-        await owner_conn.execute("SELECT pgmq.bind_topic($1, $2)", pattern, queue)
-    await owner_conn.execute(f"GRANT INSERT, SELECT (msg_id) ON pgmq.q_{queue} TO unison_inventory")
-    try:
-        yield Heard(owner_conn, queue, org_id)
-    finally:
-        await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
+    """What inventory tells production (and the goods movements it posts)."""
+    async with hearing(owner_conn, org_id, "inventory.production_posting.*") as heard:
+        yield heard
+
+
+@pytest.fixture
+async def maintenance_heard(owner_conn: asyncpg.Connection, org_id: UUID) -> AsyncIterator[Heard]:
+    """What inventory tells maintenance (and the goods movements it posts)."""
+    async with hearing(owner_conn, org_id, "inventory.maintenance_issue.*") as heard:
+        yield heard
 
 
 @pytest.fixture
@@ -197,3 +241,15 @@ async def production(
         number="PUMP-100", description="Centrifugal pump", type="finished", lot_managed=True
     )
     return Production(worker_db, client, auth, ledger, org_id, plants[0], product)
+
+
+@pytest.fixture
+def maintenance(
+    worker_db: Database,
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    org_id: UUID,
+    plants: list[UUID],
+) -> Maintenance:
+    """Maintenance of the first plant, asking for spare parts."""
+    return Maintenance(worker_db, client, auth, org_id, plants[0])

@@ -5,6 +5,8 @@ the test's own, and the production postings API. The fixtures are in ``conftest.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,7 +19,7 @@ from litestar.testing import AsyncTestClient
 
 from inventory import worker
 from tests.inventory.ledger_support import TODAY, Headers, Ledger
-from unison_bus import Event, uuid7
+from unison_bus import Event, publish, uuid7
 from unison_events.production import (
     GoodsPostingRequested,
     PostingLine,
@@ -36,8 +38,55 @@ CONSUMER_SCOPE = (
 )
 
 
+async def handled_by_worker(db: Database, event: Event) -> None:
+    """The worker's handler of the event's topic, in a consumer's transaction."""
+    handler = worker.EVENT_HANDLERS[event.topic]
+    async with db.transaction(None) as conn:
+        await conn.execute(CONSUMER_SCOPE, str(event.organization_id), "event:test")
+        await handler(conn, event)
+
+
+async def published_by(service: str, role_dsn: Callable[[str], str], *events: Event) -> None:
+    """The events published by ``service``'s role in one transaction of its own."""
+    conn = await asyncpg.connect(role_dsn(service))
+    try:
+        async with conn.transaction():
+            for event in events:
+                await publish(conn, event)
+    finally:
+        await conn.close()
+
+
+async def settled(
+    client: AsyncTestClient[Any], auth: Headers, path: str, timeout: float = 60
+) -> dict[str, Any]:
+    """``path`` once it answers 200 (the worker handled what it shows)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            response = await client.get(path, headers=auth())
+            if response.status_code == 200:
+                found: dict[str, Any] = response.json()
+                return found
+            await asyncio.sleep(0.1)
+
+
+async def documents_of(
+    conn: asyncpg.Connection, org_id: UUID, reference: str
+) -> list[dict[str, Any]]:
+    """Every document of the order (id, movement type), read as a superuser: what was
+    really written."""
+    rows = await conn.fetch(
+        "SELECT id, movement_type FROM inventory.goods_movements"
+        " WHERE organization_id = $1 AND reference = $2 ORDER BY id",
+        org_id,
+        reference,
+    )
+    return [dict(r) for r in rows]
+
+
 class Heard:
-    """What production (and anyone bound to inventory's production posting topics) hears."""
+    """What a queue of the test's own, bound to some of inventory's topics, heard: what
+    production or maintenance hears of inventory's answers."""
 
     def __init__(self, conn: asyncpg.Connection, queue: str, org_id: UUID) -> None:
         self.conn, self.queue, self.org_id = conn, queue, org_id
@@ -94,11 +143,7 @@ class Production:
     product: dict[str, Any]
 
     async def handle(self, event: Event) -> None:
-        """The worker's handler of the event's topic, in a consumer's transaction."""
-        handler = worker.EVENT_HANDLERS[event.topic]
-        async with self.db.transaction(None) as conn:
-            await conn.execute(CONSUMER_SCOPE, str(event.organization_id), "event:test")
-            await handler(conn, event)
+        await handled_by_worker(self.db, event)
 
     def released(
         self, number: str, *components: WorkOrderComponentLine, on: date = TODAY
@@ -162,11 +207,4 @@ class Production:
         return found
 
     async def movements(self, reference: str, conn: asyncpg.Connection) -> list[dict[str, Any]]:
-        """Every document of the order, read as a superuser: what was really written."""
-        rows = await conn.fetch(
-            "SELECT id, movement_type FROM inventory.goods_movements"
-            " WHERE organization_id = $1 AND reference = $2 ORDER BY id",
-            self.org_id,
-            reference,
-        )
-        return [dict(r) for r in rows]
+        return await documents_of(conn, self.org_id, reference)

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
+from inventory.posting_requests.repo import Q as REQUEST_QUERIES
 from inventory.production.repo import Q as PRODUCTION_QUERIES
 from tests.inventory.conftest import Headers, MakeMaterial
 from tests.inventory.ledger_support import TODAY, Ledger
@@ -423,7 +424,7 @@ async def test_every_production_posting_query_prepares_against_the_migrated_sche
     conn = await asyncpg.connect(role_dsn("inventory"))
     try:
         failures = {}
-        for name, statement in PRODUCTION_QUERIES.items():
+        for name, statement in [*PRODUCTION_QUERIES.items(), *REQUEST_QUERIES.items()]:
             try:
                 await conn.prepare(statement)
             except asyncpg.PostgresError as exc:
@@ -431,7 +432,7 @@ async def test_every_production_posting_query_prepares_against_the_migrated_sche
     finally:
         await conn.close()
     assert failures == {}
-    assert len(PRODUCTION_QUERIES.items()) >= 15
+    assert len(PRODUCTION_QUERIES.items()) + len(REQUEST_QUERIES.items()) >= 15
 
 
 async def test_posted_requests_are_swept_after_90_days_and_failed_ones_stay(
@@ -451,21 +452,21 @@ async def test_posted_requests_are_swept_after_90_days_and_failed_ones_stay(
         )
     job = await admin_conn.fetchrow(
         "SELECT command, username FROM cron.job"
-        " WHERE jobname = 'inventory-production-postings-retention'"
+        " WHERE jobname = 'inventory-posting-requests-retention'"
     )
     assert job is not None
     assert job["username"] == "unison_owner"
     await owner_conn.execute(job["command"])  # nothing is old enough yet
-    count = "SELECT count(*) FROM inventory.production_postings WHERE organization_id = $1"
+    count = "SELECT count(*) FROM inventory.posting_requests WHERE organization_id = $1"
     assert await admin_conn.fetchval(count, org_id) == 2
     await admin_conn.execute(
-        "UPDATE inventory.production_postings SET created_at = created_at - interval '91 days',"
+        "UPDATE inventory.posting_requests SET created_at = created_at - interval '91 days',"
         " posted_at = posted_at - interval '91 days' WHERE organization_id = $1",
         org_id,
     )
     # The job runs as the owner with no organization set: exactly what pg_cron does.
     await owner_conn.execute(job["command"])
     left = await admin_conn.fetch(
-        "SELECT status FROM inventory.production_postings WHERE organization_id = $1", org_id
+        "SELECT status FROM inventory.posting_requests WHERE organization_id = $1", org_id
     )
     assert [r["status"] for r in left] == ["failed"]

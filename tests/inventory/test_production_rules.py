@@ -9,8 +9,9 @@ from uuid import UUID
 
 import pytest
 
-from inventory.production.lot_choice import Shortfall, split
-from inventory.production.models import LotStock, OrderReservation
+from inventory.posting_requests.lot_choice import Shortfall, split
+from inventory.posting_requests.models import LotStock
+from inventory.production.models import OrderReservation
 from inventory.production.order_reservations import Key, adjustment
 
 CASING = UUID(int=1)

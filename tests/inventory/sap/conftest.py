@@ -19,12 +19,9 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from inventory import worker
-from tests.gateway.support import serving
-from tests.inventory.conftest import Headers
+from tests.inventory.conftest import Headers, running_worker
 from tests.support.sap_server import PASSWORD, USERNAME, SapStandIn
 from tests.support.tokens import TokenMinter
-from unison_worker.runtime import WorkerSettings, build_worker_app
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sap"
 SAP = "/api/inventory/sap"
@@ -65,17 +62,7 @@ def new_docnum() -> str:
 @pytest.fixture(scope="package")
 async def worker_running(role_dsn: Any) -> AsyncIterator[None]:
     """The inventory worker: consumes inventory_events and runs inventory_jobs."""
-    settings = WorkerSettings(
-        database_url=role_dsn("inventory"), http_port=0, poll_seconds=0.5, graceful_seconds=5
-    )
-    app = build_worker_app(
-        "inventory",
-        settings,
-        event_handlers=worker.EVENT_HANDLERS,
-        event_types=worker.EVENT_TYPES,
-        job_handlers=worker.JOB_HANDLERS,
-    )
-    async with serving(app):
+    async with running_worker(role_dsn):
         yield
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from inventory.maintenance import handlers as maintenance
 from inventory.production import handlers as production
 from inventory.sap import goods_movements, inbound, processing
 from inventory.service import exports, replenishment
 from unison_bus import EventTypes, Handler, JobHandler
 from unison_events.inventory import GoodsMovementPosted
+from unison_events.maintenance import PartsIssueRequested
 from unison_events.production import (
     GoodsPostingRequested,
     WorkOrderReleased,
@@ -25,9 +27,14 @@ EVENT_HANDLERS: dict[str, Handler] = {
     WorkOrderReleased.topic: production.on_work_order_released,
     WorkOrderStatusChanged.topic: production.on_work_order_status_changed,
     GoodsPostingRequested.topic: production.on_goods_posting_requested,
+    PartsIssueRequested.topic: maintenance.on_parts_issue_requested,
 }
 EVENT_TYPES = EventTypes(
-    GoodsMovementPosted, WorkOrderReleased, WorkOrderStatusChanged, GoodsPostingRequested
+    GoodsMovementPosted,
+    WorkOrderReleased,
+    WorkOrderStatusChanged,
+    GoodsPostingRequested,
+    PartsIssueRequested,
 )
 
 

@@ -1,11 +1,11 @@
-"""Where a production posting's line takes from or puts to when the request names no
-storage location.
+"""Where a requested line (production's, maintenance's) takes from or puts to when the
+request names no storage location.
 
 A receipt (101, 531) goes to the material's plant data default storage location. An
 issue takes from that default too; without one, from the single location holding
 unrestricted stock of the material (of its lot, when the line names one); with stock in
-several locations or in none, the line is refused: the shop floor names the location or
-maintains the default.
+several locations or in none, the line is refused: the asking service names the location
+or the default is maintained.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ import msgspec
 
 from inventory import ledger_repo
 from inventory.ledger_repo import PostingMaterial
-from inventory.production import repo
-from inventory.production.models import DefaultLocation, StockLocation
-from unison_events.production import PostingLine
+from inventory.posting_requests import repo
+from inventory.posting_requests.models import DefaultLocation, Line, StockLocation
 from unison_web import Conflict, Invalid
 
 
@@ -28,11 +27,11 @@ class Wanted(msgspec.Struct, frozen=True, kw_only=True):
     """A line that needs a location: where it is in the request, and whether it takes."""
 
     pointer: str  # "/consumption/0"
-    line: PostingLine
+    line: Line
     issue: bool
 
 
-def _lot_key(line: PostingLine) -> str:
+def _lot_key(line: Line) -> str:
     return (line.lot or "").strip()
 
 

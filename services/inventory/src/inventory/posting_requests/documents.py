@@ -1,12 +1,13 @@
-"""A production posting request as the documents the posting engine writes in one
-transaction: the consumption as a 261 issue to the order, the receipt of the product as a
-101 and the by-products as a 531, each with the order number as reference (the lot
-genealogy links what the order took to what it gave through it).
+"""A requested posting (a :class:`Command`) as the documents the posting engine writes in
+one transaction: a group of 261 lines is an issue to the order (locations defaulted, lots
+determined FEFO where none is named), any other group a receipt into its location (101,
+531), each with the order number as reference (the lot genealogy links what an order took
+to what it gave through it).
 
-Each request line keeps its pointer (``/consumption/0``, ``/receipt``,
-``/by_products/1``), so a refusal names the field of the request production sent, also
-when lot determination split the line across lots. An issue withdraws from the order's
-open reservation of its material when there is one that fits its location and lot.
+Each line keeps its pointer (``/consumption/0``, ``/lines/2``, ``/receipt``), so a refusal
+names the field of the request the asking service sent, also when lot determination split
+the line across lots. An issue withdraws from the order's open reservation of its
+material when there is one that fits its location and lot.
 """
 
 from __future__ import annotations
@@ -21,38 +22,25 @@ import asyncpg
 from inventory import conversions, ledger_repo
 from inventory.ledger_repo import PostingMaterial
 from inventory.models import GoodsMovementLineCreate, MovementType
-from inventory.production import locations, lot_choice, repo
-from inventory.production.models import LotStock, OpenReservation
+from inventory.posting_requests import locations, lot_choice, repo
+from inventory.posting_requests.models import Command, Line, LotStock, OpenReservation
 from inventory.service import checks, posting
 from inventory.service.posting import Document, Requested
-from unison_events.production import GoodsPostingRequested, PostingLine
 from unison_web import Conflict, Invalid
 
+# The one movement type that takes stock: an issue to the order.
 ISSUE: MovementType = "261"
-RECEIPT: MovementType = "101"
-BY_PRODUCT: MovementType = "531"
 
 
 @dataclass(frozen=True)
 class _Context:
-    plant_id: UUID
-    request: GoodsPostingRequested
+    command: Command
     reference: str
     materials: dict[UUID, PostingMaterial]
     where: dict[str, UUID]  # pointer -> location
 
 
-def _groups(
-    request: GoodsPostingRequested,
-) -> list[tuple[MovementType, list[tuple[str, PostingLine]]]]:
-    consumption = [(f"/consumption/{i}", line) for i, line in enumerate(request.consumption)]
-    receipt = [("/receipt", request.receipt)] if request.receipt is not None else []
-    by_products = [(f"/by_products/{i}", line) for i, line in enumerate(request.by_products)]
-    groups = ((ISSUE, consumption), (RECEIPT, receipt), (BY_PRODUCT, by_products))
-    return [(kind, items) for kind, items in groups if items]
-
-
-def _lot(line: PostingLine) -> str | None:
+def _lot(line: Line) -> str | None:
     return (line.lot or "").strip() or None
 
 
@@ -72,15 +60,15 @@ def _reservation_for(
     return fits[0].id if fits else None
 
 
-def _receipt_line(ctx: _Context, pointer: str, line: PostingLine) -> GoodsMovementLineCreate:
+def _receipt_line(ctx: _Context, pointer: str, line: Line) -> GoodsMovementLineCreate:
     return GoodsMovementLineCreate(
         material_id=line.material_id,
-        plant_id=ctx.plant_id,
+        plant_id=ctx.command.plant_id,
         location_id=ctx.where[pointer],
         lot=_lot(line),
         quantity=line.quantity,
         unit=line.unit,
-        manufactured_on=ctx.request.manufactured_on if _lot(line) else None,
+        manufactured_on=ctx.command.manufactured_on if _lot(line) else None,
     )
 
 
@@ -105,7 +93,7 @@ class _Issues:
     """The issue lines of a request: lots determined where none is named, each piece
     naming the reservation it withdraws from."""
 
-    def __init__(self, ctx: _Context, items: list[tuple[str, PostingLine]]) -> None:
+    def __init__(self, ctx: _Context, items: tuple[tuple[str, Line], ...]) -> None:
         self.ctx = ctx
         self.items = items
         self.open: list[OpenReservation] = []
@@ -113,22 +101,20 @@ class _Issues:
         self.units: dict[str, conversions.UnitFactor] = {}
         self.taken: dict[tuple[UUID, UUID], dict[str, Decimal]] = defaultdict(dict)
 
-    def _needs_lot(self, line: PostingLine) -> bool:
+    def _needs_lot(self, line: Line) -> bool:
         return self.ctx.materials[line.material_id].lot_managed and _lot(line) is None
 
     async def read(self, conn: asyncpg.Connection) -> None:
         """The order's open reservations; where lots are to be chosen, the usable lots and
         what lines naming those lots take of them first."""
-        ctx = self.ctx
+        ctx, plant_id = self.ctx, self.ctx.command.plant_id
         materials = sorted({line.material_id for _, line in self.items})
-        self.open = await repo.order_reservations_open(conn, ctx.reference, ctx.plant_id, materials)
+        self.open = await repo.order_reservations_open(conn, ctx.reference, plant_id, materials)
         undetermined = [(p, line) for p, line in self.items if self._needs_lot(line)]
         if not undetermined:
             return
         pairs = {(line.material_id, ctx.where[p]) for p, line in undetermined}
-        self.lots = await repo.fefo_lots(
-            conn, ctx.plant_id, sorted(pairs), ctx.request.posting_date
-        )
+        self.lots = await repo.fefo_lots(conn, plant_id, sorted(pairs), ctx.command.posting_date)
         named = [
             (p, line)
             for p, line in self.items
@@ -144,18 +130,18 @@ class _Issues:
             lot = _lot(line) or ""
             taken[lot] = taken.get(lot, Decimal(0)) + self._base(p, line)
 
-    def _base(self, pointer: str, line: PostingLine) -> Decimal:
+    def _base(self, pointer: str, line: Line) -> Decimal:
         material = self.ctx.materials[line.material_id]
         checks.decimal(line.quantity, f"{pointer}/quantity", positive=True)
         unit = checks.unit_code(line.unit)
         return posting.base_quantity(material, self.units, line.quantity, unit, pointer)
 
     def _piece(
-        self, line: PostingLine, location: UUID, quantity: Decimal, unit: str, lot: str | None
+        self, line: Line, location: UUID, quantity: Decimal, unit: str, lot: str | None
     ) -> GoodsMovementLineCreate:
         return GoodsMovementLineCreate(
             material_id=line.material_id,
-            plant_id=self.ctx.plant_id,
+            plant_id=self.ctx.command.plant_id,
             location_id=location,
             lot=lot,
             quantity=quantity,
@@ -164,7 +150,7 @@ class _Issues:
         )
 
     async def lines(
-        self, conn: asyncpg.Connection, pointer: str, line: PostingLine
+        self, conn: asyncpg.Connection, pointer: str, line: Line
     ) -> list[GoodsMovementLineCreate]:
         location = self.ctx.where[pointer]
         if not self._needs_lot(line):
@@ -179,11 +165,9 @@ class _Issues:
         return [self._piece(line, location, p.quantity, material.base_unit, p.lot) for p in pieces]
 
 
-async def _context(
-    conn: asyncpg.Connection, request: GoodsPostingRequested, plant_id: UUID
-) -> _Context:
-    reference = checks.text(request.reference, "/reference", 100)
-    items = [(kind, p, line) for kind, group in _groups(request) for p, line in group]
+async def _context(conn: asyncpg.Connection, command: Command) -> _Context:
+    reference = checks.text(command.reference, "/reference", 100)
+    items = [(g.movement_type, p, line) for g in command.groups for p, line in g.lines]
     materials = await ledger_repo.materials(
         conn, sorted({line.material_id for _, _, line in items})
     )
@@ -191,32 +175,32 @@ async def _context(
         if line.material_id not in materials:
             raise Invalid(f"material {line.material_id} does not exist", f"{pointer}/material_id")
     wanted = [locations.Wanted(pointer=p, line=line, issue=k == ISSUE) for k, p, line in items]
-    where = await locations.resolve(conn, plant_id, materials, wanted)
-    return _Context(plant_id, request, reference, materials, where)
+    where = await locations.resolve(conn, command.plant_id, materials, wanted)
+    return _Context(command, reference, materials, where)
 
 
 async def build(
-    conn: asyncpg.Connection, request: GoodsPostingRequested, plant_id: UUID
+    conn: asyncpg.Connection, command: Command
 ) -> tuple[list[Document], list[Requested]]:
-    """The documents (261, 101, 531: those the request has lines for) and their lines;
-    raises the engine's refusals (Invalid, Conflict) naming the request's field."""
-    ctx = await _context(conn, request, plant_id)
+    """One document per group of the command (the order the asking service gave) and their
+    lines; raises the engine's refusals (Invalid, Conflict) naming the request's field."""
+    ctx = await _context(conn, command)
     documents: list[Document] = []
     requested: list[Requested] = []
-    for kind, items in _groups(request):
-        doc = len(documents)
+    for group in (g for g in command.groups if g.lines):
+        kind, doc = group.movement_type, len(documents)
         documents.append(
             Document(
-                plant_id=plant_id,
+                plant_id=command.plant_id,
                 movement_type=kind,
-                posting_date=request.posting_date,
+                posting_date=command.posting_date,
                 reference=ctx.reference,
             )
         )
-        issues = _Issues(ctx, items) if kind == ISSUE else None
+        issues = _Issues(ctx, group.lines) if kind == ISSUE else None
         if issues is not None:
             await issues.read(conn)
-        for pointer, line in items:
+        for pointer, line in group.lines:
             made = (
                 await issues.lines(conn, pointer, line)
                 if issues is not None
@@ -227,7 +211,7 @@ async def build(
                     doc=doc,
                     pointer=pointer,
                     movement_type=kind,
-                    posting_date=request.posting_date,
+                    posting_date=command.posting_date,
                     line=x,
                 )
                 for x in made

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from inventory.production.models import LotStock
+from inventory.posting_requests.models import LotStock
 
 
 class Shortfall(Exception):
