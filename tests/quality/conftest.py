@@ -33,7 +33,9 @@ def quality_settings(role_dsn: Callable[[str], str]) -> Settings:
 
 
 @pytest.fixture
-async def client(quality_settings: Settings, minter: TokenMinter) -> AsyncIterator[AsyncTestClient[Any]]:
+async def client(
+    quality_settings: Settings, minter: TokenMinter
+) -> AsyncIterator[AsyncTestClient[Any]]:
     app = build_app(quality_settings, verifier=minter.verifier())
     async with AsyncTestClient(app) as test_client:
         yield test_client
@@ -77,7 +79,11 @@ async def database(role_dsn: Callable[[str], str]) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def lab(
-    client: AsyncTestClient[Any], auth: Headers, plants: list[UUID], org_id: UUID, quality_conn: asyncpg.Connection
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    plants: list[UUID],
+    org_id: UUID,
+    quality_conn: asyncpg.Connection,
 ) -> Lab:
     return Lab(client, auth, plants, org_id, quality_conn)
 

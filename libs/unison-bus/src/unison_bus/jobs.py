@@ -100,6 +100,16 @@ class JobContext:
         if cancelled:
             raise JobCancelled()
 
+    async def organization_tenant(self, schema: str) -> Tenant:
+        """The tenant a scheduled job acts as: its organization with every plant the
+        service knows of it (``<schema>.organization_plants()``, a SECURITY DEFINER
+        function each service defines, since no plant is in scope yet to read them)."""
+        if not schema.isidentifier():
+            raise ValueError(f"not a schema name: {schema!r}")
+        async with self._db.transaction(self.tenant, readonly=True) as conn:
+            plants: list[UUID] = await conn.fetchval(f"SELECT {schema}.organization_plants()")
+        return Tenant(self.organization_id, tuple(plants), f"job:{self.kind}")
+
 
 JobHandler = Callable[[JobContext], Awaitable[dict[str, Any] | None]]
 

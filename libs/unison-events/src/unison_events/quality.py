@@ -136,8 +136,9 @@ class InspectionPlanChanged(Event, frozen=True, kw_only=True):
 
 
 class QualityFigures(Event, frozen=True, kw_only=True):
-    """A day's first-pass yield and defects of a material at a work center (reporting
-    combines days by summing the counts)."""
+    """A day's first-pass yield and defects of a material at a work center. Published again
+    for the same (day, plant, material, work center), it replaces the earlier figures;
+    reporting combines days by summing the counts."""
 
     topic: ClassVar[str] = "quality.figures.published"
     day: date

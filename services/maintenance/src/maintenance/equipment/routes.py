@@ -18,6 +18,7 @@ from maintenance.equipment.models import (
 )
 from maintenance.equipment.repo import Node
 from maintenance.http import BASE, Cursor, Db, IfMatch, Limit, Who, required_version, tagged
+from unison_web.files import attachment, upload_of
 from unison_web.paging import Page
 
 ONE = "/equipment/{equipment_id:uuid}"
@@ -88,9 +89,7 @@ async def upload_document(
 ) -> Document:
     """The file as the body, its type in Content-Type (PDF, images, text, office files; at
     most 10 MB)."""
-    content_type = request.headers.get("content-type", "")
-    body = await request.body()
-    return await service.add_document(db, caller, equipment_id, filename, content_type, body)
+    return await service.add_document(db, caller, equipment_id, await upload_of(request, filename))
 
 
 @get(ONE + "/documents")
@@ -103,11 +102,7 @@ async def download_document(
     db: Db, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
 ) -> Response[bytes]:
     filename, content_type, content = await service.document(db, caller, equipment_id, document_id)
-    return Response(
-        content,
-        media_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(filename, content_type, content)
 
 
 @delete(ONE + "/documents/{document_id:uuid}", status_code=204)

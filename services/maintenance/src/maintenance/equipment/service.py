@@ -14,6 +14,7 @@ from unison_bus import announce
 from unison_events.maintenance import EquipmentChanged
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
+from unison_web.files import Upload
 from unison_web.paging import Page
 
 # What each level may hang under (None: the plant itself).
@@ -22,19 +23,6 @@ PARENTS: dict[str, tuple[str | None, ...]] = {
     "machine": (None, "line"),
     "component": ("machine", "component"),
 }
-MAX_DOCUMENT = 10 * 1024 * 1024
-DOCUMENT_TYPES = frozenset(
-    {
-        "application/pdf",
-        "image/png",
-        "image/jpeg",
-        "text/plain",
-        "text/csv",
-        "application/zip",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-)
 
 
 def _event(caller: Caller, e: Equipment, deleted: bool = False) -> EquipmentChanged:
@@ -188,30 +176,16 @@ async def tree(db: Database, caller: Caller, equipment_id: UUID) -> list[repo.No
 
 
 async def add_document(
-    db: Database,
-    caller: Caller,
-    equipment_id: UUID,
-    filename: str,
-    content_type: str,
-    content: bytes,
+    db: Database, caller: Caller, equipment_id: UUID, upload: Upload
 ) -> Document:
     caller.require(*MAINTAINERS)
-    name = checks.text(filename, "/filename", 200)
-    kind = content_type.split(";")[0].strip().lower()
-    if kind not in DOCUMENT_TYPES:
-        raise Invalid(
-            f"content type {kind or '?'} is not accepted: {', '.join(sorted(DOCUMENT_TYPES))}",
-            "/content-type",
-        )
-    if not content:
-        raise Invalid("the document is empty", "/body")
-    if len(content) > MAX_DOCUMENT:
-        raise Invalid(f"a document is at most {MAX_DOCUMENT // (1024 * 1024)} MB", "/body")
     async with db.transaction(caller.tenant) as conn:
         equipment = await repo.get(conn, equipment_id)
         if equipment is None:
             raise NotFound(f"equipment {equipment_id} does not exist")
-        return await repo.document_insert(conn, equipment, name, kind, content)
+        return await repo.document_insert(
+            conn, equipment, upload.filename, upload.content_type, upload.content
+        )
 
 
 async def documents(db: Database, caller: Caller, equipment_id: UUID) -> list[Document]:

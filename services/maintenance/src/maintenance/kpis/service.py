@@ -16,7 +16,6 @@ import msgspec
 from maintenance import kpi
 from maintenance.caller import Caller
 from maintenance.equipment import repo as equipment_repo
-from maintenance.jobs_scope import organization_tenant
 from unison_bus import JobContext, publish_many
 from unison_events.maintenance import EquipmentKpis
 from unison_pg import Database, Queries
@@ -162,7 +161,7 @@ async def publish_day(conn: asyncpg.Connection, org: UUID, day: date) -> int:
 
 
 async def run(ctx: JobContext) -> dict[str, Any]:
-    tenant = await organization_tenant(ctx)
+    tenant = await ctx.organization_tenant("maintenance")
     if not tenant.plant_ids:
         return {"published": 0}
     day = datetime.now(UTC).date() - timedelta(days=1)

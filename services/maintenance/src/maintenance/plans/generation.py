@@ -15,7 +15,6 @@ import msgspec
 
 from maintenance import pm
 from maintenance.caller import Caller, system_caller
-from maintenance.jobs_scope import organization_tenant
 from maintenance.plans import repo
 from maintenance.plans.models import GenerationResult, PmPlan
 from maintenance.work_orders.repo import NewOrder
@@ -134,7 +133,7 @@ async def generate_in(
 
 async def run(ctx: JobContext) -> dict[str, Any]:
     """The daily job (pg_cron, 06:00) for one organization."""
-    tenant = await organization_tenant(ctx)
+    tenant = await ctx.organization_tenant("maintenance")
     if not tenant.plant_ids:
         return {"plans": 0, "created": 0}
     caller = system_caller(tenant, f"job:{ctx.job_id}")

@@ -12,7 +12,6 @@ import asyncpg
 
 from production import oee
 from production.downtime import repo as downtime_repo
-from production.jobs_scope import organization_tenant
 from production.oee_tracking import booking, repo
 from production.oee_tracking.context import FloorContext
 from production.work_centers import repo as work_centers_repo
@@ -84,7 +83,7 @@ async def close_in(conn: asyncpg.Connection, org: Any, now: datetime) -> int:
 
 
 async def run(ctx: JobContext) -> dict[str, Any]:
-    tenant = await organization_tenant(ctx)
+    tenant = await ctx.organization_tenant("production")
     if not tenant.plant_ids:
         return {"settled": 0}
     async with ctx.database.transaction(tenant) as conn:

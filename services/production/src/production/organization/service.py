@@ -10,7 +10,6 @@ import msgspec
 from msgspec import Meta
 
 from production.caller import Caller
-from production.jobs_scope import organization_tenant
 from unison_bus import JobContext
 from unison_pg import Database, Queries
 
@@ -55,7 +54,7 @@ def cutoff(months: int, now: datetime) -> datetime:
 
 
 async def run_retention(ctx: JobContext) -> dict[str, Any]:
-    tenant = await organization_tenant(ctx)
+    tenant = await ctx.organization_tenant("production")
     async with ctx.database.transaction(tenant, readonly=True) as conn:
         row = await conn.fetchrow(Q.get)
     months = row["log_retention_months"] if row else DEFAULT_RETENTION_MONTHS

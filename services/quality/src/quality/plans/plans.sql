@@ -94,12 +94,13 @@ ORDER BY id
 LIMIT $5;
 
 -- name: expiring
--- Released plans whose validity ends between $1 and $2.
+-- Released plans whose validity ends between $1 and $2 and that were not warned of it.
 SELECT id, plant_id, material_id, trigger, operation_no, supplier, revision, status, valid_from,
     valid_to, sampling, aql, inspection_level, sample_size, period_days,
     characteristics::text AS characteristics, description, version, created_at, updated_at FROM quality.inspection_plans
 WHERE organization_id = app.current_org() AND status = 'released'
   AND valid_to BETWEEN $1 AND $2
+  AND expiry_warned_for IS DISTINCT FROM valid_to
 ORDER BY valid_to, id;
 
 -- name: defect_upsert
@@ -115,3 +116,20 @@ RETURNING code, name, severity, active;
 SELECT code, name, severity, active FROM quality.defect_codes
 WHERE organization_id = app.current_org()
 ORDER BY code;
+
+-- name: periodic
+-- Released periodic plans valid on $1, after plan $2 (null: from the start), at most $3.
+SELECT id, plant_id, material_id, trigger, operation_no, supplier, revision, status, valid_from,
+    valid_to, sampling, aql, inspection_level, sample_size, period_days,
+    characteristics::text AS characteristics, description, version, created_at, updated_at
+FROM quality.inspection_plans
+WHERE organization_id = app.current_org() AND trigger = 'periodic' AND status = 'released'
+  AND valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1)
+  AND ($2::uuid IS NULL OR id > $2)
+ORDER BY id
+LIMIT $3;
+
+-- name: expiry_warned
+-- Plans $1 warned of the end of their validity (as it is now).
+UPDATE quality.inspection_plans SET expiry_warned_for = valid_to
+WHERE organization_id = app.current_org() AND id = ANY($1::uuid[]);

@@ -44,7 +44,9 @@ async def next_revision(conn: asyncpg.Connection, scope: tuple[object, ...]) -> 
     return int(await conn.fetchval(Q.next_revision, *scope))
 
 
-async def insert(conn: asyncpg.Connection, scope: tuple[object, ...], revision: int, c: PlanContent) -> Plan:
+async def insert(
+    conn: asyncpg.Connection, scope: tuple[object, ...], revision: int, c: PlanContent
+) -> Plan:
     """``scope``: plant, material, trigger, operation, supplier."""
     found = _plan(await conn.fetchrow(Q.insert, *scope, revision, *_content(c)))
     assert found is not None
@@ -61,8 +63,13 @@ async def save(conn: asyncpg.Connection, plan_id: UUID, status: str, c: PlanCont
     return found
 
 
-async def released_of_scope(conn: asyncpg.Connection, plan_id: UUID) -> list[tuple[UUID, date, date | None]]:
-    return [(r["id"], r["valid_from"], r["valid_to"]) for r in await conn.fetch(Q.released_of_scope, plan_id)]
+async def released_of_scope(
+    conn: asyncpg.Connection, plan_id: UUID
+) -> list[tuple[UUID, date, date | None]]:
+    return [
+        (r["id"], r["valid_from"], r["valid_to"])
+        for r in await conn.fetch(Q.released_of_scope, plan_id)
+    ]
 
 
 async def end_validity(conn: asyncpg.Connection, plan_id: UUID, until: date) -> None:
@@ -75,7 +82,10 @@ async def applicable(conn: asyncpg.Connection, scope: tuple[Any, ...]) -> Plan |
 
 
 async def page(
-    conn: asyncpg.Connection, filters: tuple[UUID | None, UUID | None, str | None], after: UUID | None, limit: int
+    conn: asyncpg.Connection,
+    filters: tuple[UUID | None, UUID | None, str | None],
+    after: UUID | None,
+    limit: int,
 ) -> list[Plan]:
     return [p for p in (_plan(r) for r in await conn.fetch(Q.page, *filters, after, limit)) if p]
 
@@ -84,7 +94,19 @@ async def expiring(conn: asyncpg.Connection, first: date, last: date) -> list[Pl
     return [p for p in (_plan(r) for r in await conn.fetch(Q.expiring, first, last)) if p]
 
 
-async def defect_upsert(conn: asyncpg.Connection, code: str, fields: tuple[object, ...]) -> DefectCode:
+async def expiry_warned(conn: asyncpg.Connection, plan_ids: list[UUID]) -> None:
+    await conn.execute(Q.expiry_warned, plan_ids)
+
+
+async def periodic(
+    conn: asyncpg.Connection, today: date, after: UUID | None, limit: int
+) -> list[Plan]:
+    return [p for p in (_plan(r) for r in await conn.fetch(Q.periodic, today, after, limit)) if p]
+
+
+async def defect_upsert(
+    conn: asyncpg.Connection, code: str, fields: tuple[object, ...]
+) -> DefectCode:
     found = one(await conn.fetchrow(Q.defect_upsert, code, *fields), DefectCode)
     assert found is not None
     return found

@@ -18,11 +18,15 @@ def _characteristic(i: int, c: Characteristic) -> None:
         raise Invalid("a measured characteristic needs a lower or an upper limit", f"{at}/lsl")
     if c.lsl is not None and c.usl is not None and c.lsl >= c.usl:
         raise Invalid("must be below the upper limit", f"{at}/lsl")
-    if c.nominal is not None:
-        if (c.lsl is not None and c.nominal < c.lsl) or (c.usl is not None and c.nominal > c.usl):
-            raise Invalid("lies outside the limits", f"{at}/nominal")
+    below = c.nominal is not None and c.lsl is not None and c.nominal < c.lsl
+    above = c.nominal is not None and c.usl is not None and c.nominal > c.usl
+    if below or above:
+        raise Invalid("lies outside the limits", f"{at}/nominal")
     if c.defect_codes:
-        raise Invalid("defect codes go with attributes; a measurement fails by its limits", f"{at}/defect_codes")
+        raise Invalid(
+            "defect codes go with attributes; a measurement fails by its limits",
+            f"{at}/defect_codes",
+        )
 
 
 def check(content: PlanContent) -> None:
@@ -43,7 +47,9 @@ def check(content: PlanContent) -> None:
             raise Invalid(str(exc), "/aql") from None
     elif content.sampling == "fixed" and content.sample_size is None:
         raise Invalid("fixed sampling needs sample_size", "/sample_size")
-    if content.sampling != "aql" and (content.aql is not None or content.inspection_level is not None):
+    if content.sampling != "aql" and (
+        content.aql is not None or content.inspection_level is not None
+    ):
         raise Invalid(f"{content.sampling} sampling takes no AQL", "/aql")
     if content.sampling != "fixed" and content.sample_size is not None:
         raise Invalid(f"{content.sampling} sampling takes no sample_size", "/sample_size")

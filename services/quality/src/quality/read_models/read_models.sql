@@ -36,3 +36,12 @@ WHERE organization_id = app.current_org() AND id = $1;
 -- The work order numbered $1 (a goods movement names its order by number).
 SELECT id, plant_id, number, material_id, quantity, output_lot FROM quality.work_orders
 WHERE organization_id = app.current_org() AND number = $1;
+
+-- name: lot_stock_apply
+-- Posted quantities per lot added to what quality knows is in stock (arrays: $1 plant,
+-- $2 material, $3 lot, $4 quantity, $5 unit; one entry per key).
+INSERT INTO quality.lot_stock (organization_id, plant_id, material_id, lot, quantity, unit)
+SELECT app.current_org(), p, m, l, q, u
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::numeric[], $5::text[]) AS x(p, m, l, q, u)
+ON CONFLICT (organization_id, material_id, plant_id, lot) DO UPDATE
+SET quantity = quality.lot_stock.quantity + excluded.quantity, updated_at = now();
