@@ -3,6 +3,7 @@ types are accepted, how big, and how they are sent back."""
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from litestar import Request, Response
@@ -10,6 +11,7 @@ from litestar import Request, Response
 from unison_web import checks
 from unison_web.errors import Invalid
 
+_SAFE = frozenset(string.ascii_letters + string.digits + "-_.")
 MAX_BYTES = 10 * 1024 * 1024
 TYPES = frozenset(
     {
@@ -63,9 +65,7 @@ async def upload_of(request: Request[Any, Any, Any], filename: str) -> Upload:
 def attachment(filename: str, content_type: str, content: bytes) -> Response[bytes]:
     """A download; the name quoted safely (RFC 6266 with the UTF-8 form for non-ASCII)."""
     ascii_name = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
-    quoted = "".join(
-        chr(b) if chr(b).isalnum() or chr(b) in "-_." else f"%{b:02X}" for b in filename.encode()
-    )
+    quoted = "".join(chr(b) if chr(b) in _SAFE else f"%{b:02X}" for b in filename.encode())
     return Response(
         content,
         media_type=content_type,

@@ -108,7 +108,7 @@ LIMIT 1;
 -- A file of NCR $1 ($2 plant, $3 filename, $4 content type, $5 content).
 INSERT INTO quality.ncr_files (organization_id, plant_id, ncr_id, filename, content_type,
     size_bytes, content)
-VALUES (app.current_org(), $2, $1, $3, $4, length($5), $5)
+VALUES (app.current_org(), $2, $1, $3, $4, length($5::bytea), $5::bytea)
 RETURNING id, ncr_id, filename, content_type, size_bytes, uploaded_at, uploaded_by;
 
 -- name: files
