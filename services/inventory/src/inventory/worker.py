@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from inventory.production import handlers as production
+from inventory.quality import handlers as quality
 from inventory.sap import goods_movements, inbound, processing
 from inventory.service import exports, replenishment
 from unison_bus import EventTypes, Handler, JobHandler
@@ -12,6 +13,7 @@ from unison_events.production import (
     WorkOrderReleased,
     WorkOrderStatusChanged,
 )
+from unison_events.quality import InspectionDecided, LotHoldPlaced, NcrDispositionDecided
 from unison_worker import run_worker
 
 JOB_HANDLERS: dict[str, JobHandler] = {
@@ -25,9 +27,18 @@ EVENT_HANDLERS: dict[str, Handler] = {
     WorkOrderReleased.topic: production.on_work_order_released,
     WorkOrderStatusChanged.topic: production.on_work_order_status_changed,
     GoodsPostingRequested.topic: production.on_goods_posting_requested,
+    LotHoldPlaced.topic: quality.on_lot_hold_placed,
+    InspectionDecided.topic: quality.on_inspection_decided,
+    NcrDispositionDecided.topic: quality.on_ncr_disposition_decided,
 }
 EVENT_TYPES = EventTypes(
-    GoodsMovementPosted, WorkOrderReleased, WorkOrderStatusChanged, GoodsPostingRequested
+    GoodsMovementPosted,
+    WorkOrderReleased,
+    WorkOrderStatusChanged,
+    GoodsPostingRequested,
+    LotHoldPlaced,
+    InspectionDecided,
+    NcrDispositionDecided,
 )
 
 
