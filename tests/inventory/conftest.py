@@ -27,6 +27,7 @@ from tests.gateway.support import serving
 from tests.inventory.ledger_support import Ledger
 from tests.inventory.maintenance_support import Maintenance
 from tests.inventory.production_support import Heard, Production
+from tests.inventory.quality_support import Quality
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 from unison_pg import Database
 from unison_worker.runtime import WorkerSettings, build_worker_app
@@ -210,6 +211,34 @@ async def hearing(conn: asyncpg.Connection, org_id: UUID, answers: str) -> Async
         yield Heard(conn, queue, org_id)
     finally:
         await conn.execute("SELECT pgmq.drop_queue($1)", queue)
+
+
+@pytest.fixture
+async def quality_heard(owner_conn: asyncpg.Connection, org_id: UUID) -> AsyncIterator[Heard]:
+    """What inventory tells quality (answers, lot statuses, the goods movements it posts),
+    on a queue of the test's own bound to those topics."""
+    queue = f"qual_heard_{uuid.uuid4().hex[:8]}"
+    await owner_conn.execute("SELECT pgmq.create($1)", queue)
+    for pattern in ("inventory.quality_posting.*", "inventory.lot.*", "inventory.goods_movement.*"):
+        await owner_conn.execute("SELECT pgmq.bind_topic($1, $2)", pattern, queue)
+    await owner_conn.execute(f"GRANT INSERT, SELECT (msg_id) ON pgmq.q_{queue} TO unison_inventory")
+    try:
+        yield Heard(owner_conn, queue, org_id)
+    finally:
+        await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
+
+
+@pytest.fixture
+def quality(
+    worker_db: Database,
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    ledger: Ledger,
+    org_id: UUID,
+    plants: list[UUID],
+) -> Quality:
+    """Quality of the first plant."""
+    return Quality(worker_db, client, auth, ledger, org_id, plants[0])
 
 
 @pytest.fixture

@@ -78,6 +78,8 @@ DEFAULT_POLICIES: tuple[tuple[str, str, str], ...] = (
     ("operator", "/api/quality/*", "read|write"),
     ("quality_engineer", "/api/*", "read"),
     ("quality_engineer", "/api/quality/*", _ALL),
+    # Inventory carries out quality's decisions; a refused one is retried by its owner.
+    ("quality_engineer", "/api/inventory/quality-postings/*/retry", "write"),
     ("maintenance_tech", "/api/*", "read"),
     ("maintenance_tech", "/api/maintenance/*", _ALL),
     ("viewer", "/api/*", "read"),

@@ -10,6 +10,7 @@ from inventory.genealogy_routes import genealogy_router
 from inventory.ledger_routes import ledger_router
 from inventory.maintenance.routes import maintenance_router
 from inventory.production.routes import production_router
+from inventory.quality.routes import quality_router
 from inventory.replenishment_routes import replenishment_router
 from inventory.routes import api_router, provide_caller
 from inventory.sap.routes import sap_admin_router, sap_router
@@ -25,8 +26,9 @@ DESCRIPTION = (
     " reservations and availability, moving-average valuation and period close, bills of"
     " materials (versions, explosion, where-used), replenishment and cycle counts, lot"
     " genealogy, production's goods postings (reservations of released orders, backflush"
-    " and receipts, the list of failed postings), maintenance's spare-parts issues, and the"
-    " SAP integration (IDocs, OData, business events in; material documents out)."
+    " and receipts, the list of failed postings), maintenance's spare-parts issues, quality's"
+    " decisions (lot holds, usage decisions, NCR dispositions, the list of failed ones), and"
+    " the SAP integration (IDocs, OData, business events in; material documents out)."
 )
 
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
             genealogy_router(),
             production_router(),
             maintenance_router(),
+            quality_router(),
             serial_router(),
             sap_router(),
             sap_admin_router(),

@@ -188,6 +188,8 @@ LocationKind = Literal["warehouse", "area", "bin"]
 MovementType = Literal[
     "101",
     "102",
+    "122",
+    "123",
     "261",
     "262",
     "301",
@@ -211,7 +213,7 @@ MovementType = Literal[
 # What a request may post; the other types are reversals, posted through /reversal.
 # 322 (into quality inspection) and 344 (into blocked stock) are used on their own too.
 PostedMovementType = Literal[
-    "101", "261", "301", "311", "321", "322", "343", "344", "531", "551", "601", "701", "702"
+    "101", "122", "261", "301", "311", "321", "322", "343", "344", "531", "551", "601", "701", "702"
 ]
 StockCategory = Literal["unrestricted", "quality", "blocked"]
 LocationCode = Annotated[str, Meta(pattern=r"^\s*[A-Za-z0-9_.-]{1,20}\s*$")]
@@ -256,8 +258,9 @@ class GoodsMovementLineCreate(msgspec.Struct, kw_only=True, forbid_unknown_field
     # Positive, in ``unit``; the movement type says whether it goes in or out.
     quantity: Decimal
     unit: UnitCode
-    # The stock category a receipt (101, 531, 701) goes into, or a scrap (551, 702) or a
-    # transfer (311) takes from; unrestricted when absent. 321/322/343/344 imply theirs.
+    # The stock category a receipt (101, 531, 701) goes into, or a scrap (551, 702), a
+    # return to the supplier (122) or a transfer (311) takes from; unrestricted when
+    # absent. 321/322/343/344 imply theirs.
     category: StockCategory | None = None
     # Receipts (101, 531): the price per ``unit``; the line is then valued at it, not at
     # the moving average.

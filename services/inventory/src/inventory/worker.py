@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from inventory.maintenance import handlers as maintenance
 from inventory.production import handlers as production
+from inventory.quality import handlers as quality
 from inventory.sap import goods_movements, inbound, processing
 from inventory.service import exports, replenishment
 from unison_bus import EventTypes, Handler, JobHandler
@@ -14,6 +15,7 @@ from unison_events.production import (
     WorkOrderReleased,
     WorkOrderStatusChanged,
 )
+from unison_events.quality import InspectionDecided, LotHoldPlaced, NcrDispositionDecided
 from unison_worker import run_worker
 
 JOB_HANDLERS: dict[str, JobHandler] = {
@@ -28,6 +30,9 @@ EVENT_HANDLERS: dict[str, Handler] = {
     WorkOrderStatusChanged.topic: production.on_work_order_status_changed,
     GoodsPostingRequested.topic: production.on_goods_posting_requested,
     PartsIssueRequested.topic: maintenance.on_parts_issue_requested,
+    LotHoldPlaced.topic: quality.on_lot_hold_placed,
+    InspectionDecided.topic: quality.on_inspection_decided,
+    NcrDispositionDecided.topic: quality.on_ncr_disposition_decided,
 }
 EVENT_TYPES = EventTypes(
     GoodsMovementPosted,
@@ -35,6 +40,9 @@ EVENT_TYPES = EventTypes(
     WorkOrderStatusChanged,
     GoodsPostingRequested,
     PartsIssueRequested,
+    LotHoldPlaced,
+    InspectionDecided,
+    NcrDispositionDecided,
 )
 
 

@@ -73,6 +73,8 @@ KINDS: dict[str, Kind] = {
     "261": Kind(sign=-1, released_lot=True, reservation=True),
     "601": Kind(sign=-1, released_lot=True),
     "551": Kind(sign=-1, line_category=True),
+    # Return delivery to the supplier: held stock goes back too (no released_lot).
+    "122": Kind(sign=-1, line_category=True),
     "702": Kind(sign=-1, line_category=True),
     "311": Kind(pair="location", line_category=True),
     "301": Kind(pair="plant"),
@@ -86,6 +88,7 @@ KINDS: dict[str, Kind] = {
 # a wrong count is corrected by counting again.
 REVERSAL: dict[str, str] = {
     "101": "102",
+    "122": "123",
     "261": "262",
     "301": "302",
     "311": "312",
