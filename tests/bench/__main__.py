@@ -21,6 +21,7 @@ from tests.bench import (
     maintenance,
     production_floor,
     production_scheduling,
+    quality,
 )
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
 from tests.bench.report import Figure, render, write_json
@@ -47,10 +48,11 @@ GROUPS = (
     "production",
     "scheduling",
     "maintenance",
+    "quality",
 )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per group
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path)
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         if "maintenance" in wanted:
             gateway = f"http://127.0.0.1:{stack.ports.gateway}"
             figures += maintenance.run(gateway, stack.owner_dsn, quick=args.quick)
+        if "quality" in wanted:
+            figures += quality.run(supervisor, quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncpg
 
-from inventory.production import repo as production_repo
-from inventory.production.handlers import plant_scope
+from inventory.posting_requests import repo as posting_repo
+from inventory.posting_requests.scope import plant_scope
 from inventory.quality import decisions, lot_status, postings
 from inventory.quality.models import Claim
 from inventory.service.caller import Caller
@@ -22,7 +22,7 @@ from unison_pg import Tenant
 async def on_lot_hold_placed(conn: asyncpg.Connection, event: LotHoldPlaced) -> None:
     """Quarantine the lot (created held when inventory does not know it yet); the same hold
     again changes nothing."""
-    _, user_id = await production_repo.scope_current(conn)
+    _, user_id = await posting_repo.scope_current(conn)
     caller = Caller(Tenant(event.organization_id, (), user_id), request_id=f"event:{event.id}")
     reason = f"inspection {event.inspection_number}: {event.reason}"
     await lot_status.hold(conn, caller, event.material_id, event.lot, reason)

@@ -20,7 +20,7 @@ import msgspec
 import structlog
 
 from inventory.models import GoodsMovement
-from inventory.production.postings import REFUSALS
+from inventory.posting_requests.postings import REFUSALS
 from inventory.quality import decisions, dispositions, repo
 from inventory.quality.models import Claim, QualityPosting
 from inventory.service.caller import Caller
