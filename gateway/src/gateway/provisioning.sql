@@ -22,18 +22,26 @@ INSERT INTO identity.casbin_rules (organization_id, ptype, v0, v1, v2, v3)
 VALUES ($1::uuid, 'p', $2, $1::uuid::text, $3, $4)
 ON CONFLICT DO NOTHING
 
+-- The user statements return what they added: a user with anything added is announced
+-- (identity.user.changed), one left as it was is not.
+
 -- name: insert_user
 INSERT INTO identity.users (organization_id, id, email, display_name, password_hash, all_plants)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT DO NOTHING
+RETURNING id
 
--- name: insert_user_plant
-INSERT INTO identity.user_plants (organization_id, user_id, plant_id) VALUES ($1, $2, $3)
+-- name: insert_user_plants
+INSERT INTO identity.user_plants (organization_id, user_id, plant_id)
+SELECT $1, $2, unnest($3::uuid[])
 ON CONFLICT DO NOTHING
+RETURNING plant_id
 
--- name: insert_user_role
-INSERT INTO identity.user_roles (organization_id, user_id, role) VALUES ($1, $2, $3)
+-- name: insert_user_roles
+INSERT INTO identity.user_roles (organization_id, user_id, role)
+SELECT $1, $2, unnest($3::text[])
 ON CONFLICT DO NOTHING
+RETURNING role
 
 -- name: insert_client
 INSERT INTO identity.api_clients

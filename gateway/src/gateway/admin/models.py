@@ -35,6 +35,12 @@ class RoleAssignment(msgspec.Struct, frozen=True):
     roles: list[str]
 
 
+class Announced(msgspec.Struct, frozen=True):
+    """How many users were published again as ``identity.user.changed``."""
+
+    users: int
+
+
 class RotatedKey(msgspec.Struct, frozen=True):
     kid: str
     signs_from: datetime

@@ -49,9 +49,14 @@ SELECT id FROM identity.users WHERE organization_id = $1 AND id = $2 FOR UPDATE
 SELECT role FROM identity.user_roles WHERE organization_id = $1 AND user_id = $2 ORDER BY role
 
 -- name: delete_user_roles_except
+-- Returns the roles taken away: none taken and none added is no change to announce.
 DELETE FROM identity.user_roles
 WHERE organization_id = $1 AND user_id = $2 AND NOT (role = ANY ($3::text[]))
+RETURNING role
 
--- name: insert_user_role
-INSERT INTO identity.user_roles (organization_id, user_id, role) VALUES ($1, $2, $3)
+-- name: insert_user_roles
+-- Returns the roles given that the user did not have.
+INSERT INTO identity.user_roles (organization_id, user_id, role)
+SELECT $1, $2, unnest($3::text[])
 ON CONFLICT DO NOTHING
+RETURNING role

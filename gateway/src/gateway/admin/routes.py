@@ -9,7 +9,7 @@ from litestar import Router, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from gateway.admin.models import Policy, Role, RoleAssignment, RotatedKey, User
+from gateway.admin.models import Announced, Policy, Role, RoleAssignment, RotatedKey, User
 from gateway.admin.service import AdminService
 from unison_pg import Tenant
 
@@ -65,6 +65,13 @@ async def set_user_roles(
     return await admin.set_user_roles(tenant, user_id, data)
 
 
+@post("/users/announce", status_code=200, summary="Publish every user to the services again")
+async def announce_users(admin: Admin, tenant: Scope) -> Announced:
+    """Sends ``identity.user.changed`` for each user of your organization, so a service
+    that started listening late, or lost what it knew, learns everyone again."""
+    return await admin.announce_users(tenant)
+
+
 @post("/keys/rotate", status_code=201, summary="Rotate the token signing key")
 async def rotate_keys(admin: Admin) -> RotatedKey:
     """The new key is published now and signs after the configured lead time."""
@@ -82,6 +89,7 @@ admin_router = Router(
         get_user,
         get_user_roles,
         set_user_roles,
+        announce_users,
         rotate_keys,
     ],
     tags=["admin"],

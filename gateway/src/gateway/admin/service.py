@@ -1,7 +1,9 @@
 """Admin use cases; each owns one transaction scoped to the caller's organization.
 
 Changes to rules and role assignments fire NOTIFY (triggers in the identity schema), so
-every gateway process drops its cached enforcer of the organization within moments.
+every gateway process drops its cached enforcer of the organization within moments. A
+changed role assignment is also published to the services (``identity.user.changed``) in
+its transaction.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from uuid import UUID
 
 import msgspec
 
-from gateway.admin.models import Policy, Role, RoleAssignment, RotatedKey, User
+from gateway.admin.models import Announced, Policy, Role, RoleAssignment, RotatedKey, User
 from gateway.authz.rules import ROLE_NAME, action_problem, object_problem
 from gateway.tokens.keys import rotate_signing_key
+from gateway.user_events import announce_user_page, publish_user_changes
 from unison_pg import Database, Queries, Tenant
 from unison_web import Conflict, Invalid, NotFound
 
@@ -30,10 +33,13 @@ def _check_policy(policy: Policy) -> None:
 
 
 class AdminService:
-    def __init__(self, database: Database, *, key_lead: int, token_ttl: int) -> None:
+    def __init__(
+        self, database: Database, *, key_lead: int, token_ttl: int, announce_page: int = 500
+    ) -> None:
         self._db = database
         self._key_lead = key_lead
         self._token_ttl = token_ttl
+        self._announce_page = announce_page
 
     async def policies(self, tenant: Tenant) -> list[Policy]:
         async with self._db.transaction(tenant, readonly=True) as conn:
@@ -93,10 +99,26 @@ class AdminService:
             for index, name in enumerate(wanted.roles):
                 if name not in existing:
                     raise Invalid(f"no role {name!r} in this organization", f"/roles/{index}")
-            await conn.execute(Q.delete_user_roles_except, org, user_id, names)
-            await conn.executemany(Q.insert_user_role, [(org, user_id, n) for n in names])
+            removed = await conn.fetch(Q.delete_user_roles_except, org, user_id, names)
+            added = await conn.fetch(Q.insert_user_roles, org, user_id, names)
+            if removed or added:
+                await publish_user_changes(conn, org, [user_id])
             rows = await conn.fetch(Q.user_role_names, org, user_id)
         return RoleAssignment(roles=[r["role"] for r in rows])
+
+    async def announce_users(self, tenant: Tenant) -> Announced:
+        """Publish every user of the organization again, one transaction per page, so a
+        large organization never holds one long transaction (or its row locks)."""
+        announced, after = 0, None
+        while True:
+            async with self._db.transaction(tenant) as conn:
+                page = await announce_user_page(
+                    conn, tenant.organization_id, after, self._announce_page
+                )
+            announced += len(page)
+            if len(page) < self._announce_page:
+                return Announced(users=announced)
+            after = page[-1]
 
     async def rotate_keys(self) -> RotatedKey:
         async with self._db.connection() as conn:
