@@ -110,8 +110,9 @@ async def test_a_rejected_delivery_is_held_and_scrapped_through_an_ncr(
         return found.json()["items"]
 
     (lot_inspection,) = await _eventually(inspection, "quality's inspection of the receipt")
-    # 200 pieces, level II: code G, n = 32; AQL 1.0 normal: Ac 1, Re 2.
-    assert (lot_inspection["lot"], lot_inspection["sample_size"]) == (lot, 32)
+    # 200 pieces, level II: code G (n = 32), whose AQL 1.0 cell points down to the first
+    # plan below it: n = 50, Ac 1, Re 2.
+    assert (lot_inspection["lot"], lot_inspection["sample_size"]) == (lot, 50)
     assert (lot_inspection["acceptance_number"], lot_inspection["rejection_number"]) == (1, 2)
 
     async def held() -> bool:
@@ -122,7 +123,8 @@ async def test_a_rejected_delivery_is_held_and_scrapped_through_an_ncr(
         f"{INV}/goods-movements",
         json={
             "posting_date": today.isoformat(),
-            "movement_type": "201",
+            "movement_type": "261",
+            "reference": f"WO-{tag}",
             "lines": [
                 {
                     "material_id": housing["id"],
@@ -140,8 +142,8 @@ async def test_a_rejected_delivery_is_held_and_scrapped_through_an_ncr(
 
     rows = [
         {"characteristic": "BORE", "sample_no": n, "value": "40.03" if n <= 2 else "40.00"}
-        for n in range(1, 33)
-    ] + [{"characteristic": "CRACK", "sample_no": n, "passed": True} for n in range(1, 33)]
+        for n in range(1, 51)
+    ] + [{"characteristic": "CRACK", "sample_no": n, "passed": True} for n in range(1, 51)]
     verdict = await _post(
         http, token, f"{QUAL}/inspections/{lot_inspection['id']}/results", {"rows": rows}
     )

@@ -11,6 +11,7 @@ import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -174,6 +175,7 @@ async def person(
     *,
     active: bool = True,
     user_id: UUID | None = None,
+    occurred_at: datetime | None = None,
 ) -> UUID:
     """A person as identity announces them (a new one unless ``user_id``), applied the way
     the consumer applies it."""
@@ -185,6 +187,7 @@ async def person(
         roles=roles,
         plant_ids=plant_ids,
         active=active,
+        **({"occurred_at": occurred_at} if occurred_at else {}),
     )
     async with db.connection() as conn:
         await as_organization(conn, org_id, on_user_changed, event)

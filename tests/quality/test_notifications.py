@@ -81,6 +81,26 @@ async def test_a_user_change_is_kept_and_a_deactivated_user_stays_inactive(
     }
 
 
+async def test_an_older_user_state_delivered_late_does_not_overwrite_a_newer_one(
+    quality_db: Database, org_id: UUID
+) -> None:
+    now = datetime.now(UTC)
+    user = await person(quality_db, org_id, "new@plant.example", (ENGINEER,), occurred_at=now)
+    await person(
+        quality_db,
+        org_id,
+        "old@plant.example",
+        ("operator",),
+        user_id=user,
+        occurred_at=now - timedelta(seconds=5),
+    )
+    row = await fetch_one(
+        quality_db, org_id, "SELECT email, roles FROM quality.people WHERE user_id = $1", user
+    )
+    assert row is not None
+    assert (row["email"], row["roles"]) == ("new@plant.example", [ENGINEER])
+
+
 async def test_the_people_of_a_subscribed_role_get_one_mail_to_them_all(
     api: Client,
     headers: Headers,

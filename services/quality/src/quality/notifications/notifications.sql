@@ -2,13 +2,15 @@
 
 -- name: person_upsert
 -- Person $1 ($2 email, $3 display name, $4 roles, $5 plants (null: every plant),
--- $6 active): an inactive user is kept, marked inactive.
+-- $6 active) as of $7: an inactive user is kept, marked inactive; a state older than the
+-- one kept changes nothing.
 INSERT INTO quality.people (organization_id, user_id, email, display_name, roles, plant_ids,
-    active)
-VALUES (app.current_org(), $1, $2, $3, $4, $5, $6)
+    active, changed_at)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (organization_id, user_id) DO UPDATE
 SET email = excluded.email, display_name = excluded.display_name, roles = excluded.roles,
-    plant_ids = excluded.plant_ids, active = excluded.active;
+    plant_ids = excluded.plant_ids, active = excluded.active, changed_at = excluded.changed_at
+WHERE quality.people.changed_at <= excluded.changed_at;
 
 -- name: recipients
 -- The addresses told of kind $1 about plant $2 (null: no particular plant): subscribed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -23,6 +24,7 @@ class Person(msgspec.Struct, frozen=True, kw_only=True):
     roles: tuple[str, ...]
     plant_ids: tuple[UUID, ...] | None
     active: bool
+    changed_at: datetime
 
 
 class NewNotification(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,7 +39,14 @@ class NewNotification(msgspec.Struct, frozen=True, kw_only=True):
 async def person_upsert(conn: asyncpg.Connection, p: Person) -> None:
     plants = None if p.plant_ids is None else list(p.plant_ids)
     await conn.execute(
-        Q.person_upsert, p.user_id, p.email, p.display_name, list(p.roles), plants, p.active
+        Q.person_upsert,
+        p.user_id,
+        p.email,
+        p.display_name,
+        list(p.roles),
+        plants,
+        p.active,
+        p.changed_at,
     )
 
 
