@@ -11,7 +11,7 @@ import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -187,7 +187,7 @@ async def person(
         roles=roles,
         plant_ids=plant_ids,
         active=active,
-        **({"occurred_at": occurred_at} if occurred_at else {}),
+        occurred_at=occurred_at or datetime.now(UTC),
     )
     async with db.connection() as conn:
         await as_organization(conn, org_id, on_user_changed, event)

@@ -64,7 +64,7 @@ async def test_bad_ncrs_are_refused_and_nothing_is_written(lab: Lab) -> None:
         "material_id": str(material),
         "quantity": "30",
     }
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"lots": [{"lot": "L-1", "quantity": "20"}]}, "/lots", "the lots hold 20"),
         (
             {"lots": [{"lot": "A", "quantity": "15"}, {"lot": "A", "quantity": "15"}]},

@@ -18,9 +18,12 @@ from maintenance.demo import DemoWorkCenter
 from maintenance.demo import seed_demo as seed_maintenance
 from production.demo import DemoMaterial, link_equipment
 from production.demo import seed_demo as seed_production
+from quality.demo import DemoMaterial as QualityMaterial
+from quality.demo import seed_demo as seed_quality
 
-# Production learns materials from inventory's events; the demo hands them over at once
-# so the demo orders exist before the workers run (the events change nothing after).
+# Production and quality learn materials from inventory's events; the demo hands them over
+# at once so the demo orders and inspections exist before the workers run (the events
+# change nothing after).
 MATERIALS = """
 SELECT id, number, description, type, base_unit, status, version
 FROM inventory.materials WHERE organization_id = $1 ORDER BY number
@@ -69,6 +72,21 @@ async def seed(owner_dsn: str) -> list[DemoOrg]:
             centers = await _work_centers(conn, org.organization_id, plants)
             machines = await seed_maintenance(conn, org.organization_id, plants, centers)
             await link_equipment(conn, org.organization_id, plants, machines)
+            await seed_quality(
+                conn,
+                org.organization_id,
+                plants,
+                [
+                    QualityMaterial(
+                        id=m.id,
+                        number=m.number,
+                        description=m.description,
+                        base_unit=m.base_unit,
+                        version=m.version,
+                    )
+                    for m in materials
+                ],
+            )
         return orgs
     finally:
         await conn.close()
