@@ -1,7 +1,10 @@
 """The whole system as real processes on loopback: gateway, six services, six workers.
 
-Started once per test session on the test ports (gateway 18000) against the throwaway
-test cluster, with the demo data loaded; stopped with SIGTERM at the end.
+Started once for this package on the test ports (gateway 18000) against the throwaway
+test cluster, with the demo data loaded; stopped with SIGTERM when the package's last test
+is done. Not at the end of the session: the stack's workers consume the same queues as the
+suites that follow (inventory's events, quality's jobs), and a second consumer there would
+take their messages from under them.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from unison_stack.supervisor import Supervisor
 DEMO_PASSWORD = "unison-demo"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def running_stack(stack: Stack) -> Iterator[Supervisor]:
     # Dead-letter after two failed reads (instead of five) so the ops tests need not wait.
     os.environ["UNISON_EVENT_MAX_READS"] = "2"
@@ -38,12 +41,12 @@ def running_stack(stack: Stack) -> Iterator[Supervisor]:
         supervisor.stop_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def gateway_url(running_stack: Supervisor) -> str:
     return f"http://127.0.0.1:{running_stack.stack.ports.gateway}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def service_url(running_stack: Supervisor) -> Any:
     def url(name: str) -> str:
         spec = next(s for s in running_stack.specs if s.name == name)
