@@ -76,8 +76,8 @@ ORDER BY v.material_id, v.plant_id
 FOR UPDATE OF v;
 
 -- name: balances_open
--- Make sure on-hand rows exist, at zero, for the keys ($1 material_id, $2 plant_id,
--- $3 location_id, $4 lot, $5 category). (A decrement cannot be an INSERT ... ON CONFLICT:
+-- Create the on-hand rows, at zero, of the keys ($1 material_id, $2 plant_id,
+-- $3 location_id, $4 lot, $5 category) that balances_lock did not find. (A decrement cannot be an INSERT ... ON CONFLICT:
 -- PostgreSQL checks the CHECK on the negative row it proposes before it sees the conflict.)
 INSERT INTO inventory.stock_balances AS b (organization_id, material_id, plant_id,
     location_id, lot, category, quantity, negative_allowed)
@@ -90,30 +90,46 @@ ORDER BY k.material_id, k.plant_id, k.location_id, k.lot, k.category
 ON CONFLICT (organization_id, material_id, plant_id, location_id, lot, category) DO NOTHING;
 
 -- name: balances_lock
--- The on-hand of the keys (as balances_open), locked in key order until commit: the lock
--- serializes postings on the same stock.
+-- The on-hand of the keys ($1 material_id, $2 plant_id, $3 location_id, $4 lot,
+-- $5 category) that have a row, locked in key order until commit: the lock
+-- serializes postings on the same stock. The keys are sorted first and each is looked up
+-- on its own (LATERAL ... FOR UPDATE), so the rows are locked in that order by a nested
+-- loop of primary-key probes; joined as a set, the planner would read the plant's every
+-- balance into a hash (100k rows for 5,000 keys: 3x slower).
 SELECT b.material_id, b.plant_id, b.location_id, b.lot, b.category, b.quantity
-FROM inventory.stock_balances b
-JOIN unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
-    AS k(material_id, plant_id, location_id, lot, category)
-    ON b.material_id = k.material_id AND b.plant_id = k.plant_id
-   AND b.location_id = k.location_id AND b.lot = k.lot AND b.category = k.category
-WHERE b.organization_id = app.current_org()
-ORDER BY b.material_id, b.plant_id, b.location_id, b.lot, b.category
-FOR UPDATE OF b;
+FROM (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
+        AS k(material_id, plant_id, location_id, lot, category)
+    ORDER BY k.material_id, k.plant_id, k.location_id, k.lot, k.category
+) k
+CROSS JOIN LATERAL (
+    SELECT b.material_id, b.plant_id, b.location_id, b.lot, b.category, b.quantity
+    FROM inventory.stock_balances b
+    WHERE b.organization_id = app.current_org() AND b.material_id = k.material_id
+      AND b.plant_id = k.plant_id AND b.location_id = k.location_id AND b.lot = k.lot
+      AND b.category = k.category
+    FOR UPDATE
+) b;
 
 -- name: balances_apply
 -- Add $6 to the on-hand of each key (as balances_open); the CHECK still refuses stock
--- below zero unless the material allows it, whatever the caller computed.
+-- below zero unless the material allows it, whatever the caller computed. Each key is
+-- found by a primary-key probe (LATERAL ... OFFSET 0 keeps it one), never by hashing the
+-- plant's every balance.
 UPDATE inventory.stock_balances b
 SET quantity = b.quantity + k.delta, negative_allowed = m.negative_stock_allowed,
     updated_at = now()
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[])
-    AS k(material_id, plant_id, location_id, lot, category, delta),
+    AS k(material_id, plant_id, location_id, lot, category, delta)
+CROSS JOIN LATERAL (
+    SELECT x.ctid FROM inventory.stock_balances x
+    WHERE x.organization_id = app.current_org() AND x.material_id = k.material_id
+      AND x.plant_id = k.plant_id AND x.location_id = k.location_id AND x.lot = k.lot
+      AND x.category = k.category
+    OFFSET 0
+) x,
     inventory.materials m
-WHERE b.organization_id = app.current_org() AND b.material_id = k.material_id
-  AND b.plant_id = k.plant_id AND b.location_id = k.location_id AND b.lot = k.lot
-  AND b.category = k.category
+WHERE b.ctid = x.ctid
   AND m.organization_id = b.organization_id AND m.id = b.material_id;
 
 -- name: headers_insert

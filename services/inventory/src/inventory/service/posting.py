@@ -462,10 +462,11 @@ async def _apply_balances(conn: asyncpg.Connection, plan_: Plan) -> None:
     running = dict(current)
     deltas: dict[BalanceKey, Decimal] = defaultdict(Decimal)
     for x in plan_.lines:
-        before = running[x.key]
-        running[x.key] = before + x.quantity
-        deltas[x.key] += x.quantity
-        if x.quantity < 0 and running[x.key] < 0 and x.material_id not in plan_.negative_allowed:
+        key = x.key
+        before = running[key]
+        running[key] = after = before + x.quantity
+        deltas[key] += x.quantity
+        if x.quantity < 0 and after < 0 and x.material_id not in plan_.negative_allowed:
             raise _shortage(plan_, x, max(before, Decimal(0)))
     await ledger_repo.balances_apply(conn, {k: d for k, d in deltas.items() if d != 0})
 
