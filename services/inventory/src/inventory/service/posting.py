@@ -5,10 +5,11 @@ The order of the work is the point of this module:
 
 1. Every check that needs no lock (shape, materials, units, locations, lots) runs first,
    in a few set-based reads, so a bad request writes nothing and names its line.
-2. Period locks (shared), then the valuation rows of each material and plant, then the
-   on-hand rows, each in key order: any two postings take their locks in the same order
-   and cannot deadlock, and postings of one material in one plant follow one order, which
-   is the order the moving average is computed in.
+2. Period locks (shared), then the genealogy of the documents' orders (under the
+   orders' locks, in reference order), then the valuation rows of each material and
+   plant, then the on-hand rows, each in key order: any two postings take their locks in
+   the same order and cannot deadlock, and postings of one material in one plant follow
+   one order, which is the order the moving average is computed in.
 3. The on-hand check runs on the locked rows, line by line in request order, so a refusal
    names the first line that would take the stock below zero; the CHECK constraint on the
    balance table stays as the last word.
@@ -40,7 +41,7 @@ from inventory.models import (
     StockCategory,
 )
 from inventory.repo import Q
-from inventory.service import checks
+from inventory.service import checks, genealogy
 from inventory.service import serials as serial_numbers
 from inventory.service.caller import Caller
 from unison_bus import uuid7
@@ -576,6 +577,10 @@ async def write(conn: asyncpg.Connection, plan_: Plan) -> list[Line]:
     """Write a checked plan; returns its lines as written (with their values). Raises
     409s naming the line."""
     await _check_periods(conn, plan_)
+    # Before the valuation locks: the genealogy needs only the lines' quantities and lots
+    # and takes locks of its own (the orders'), so it does not add to the time other
+    # postings of the same materials wait (a quarter of that time in a 5,000-line batch).
+    await genealogy.record(conn, plan_.headers, plan_.lines)
     pairs = {(x.material_id, x.plant_id) for x in plan_.lines}
     await ledger_repo.valuations_lock(conn, sorted(pairs))
     await _apply_balances(conn, plan_)
