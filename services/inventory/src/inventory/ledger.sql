@@ -112,21 +112,11 @@ CROSS JOIN LATERAL (
 ) b;
 
 -- name: balances_apply
--- Add $6 to the on-hand of each key (as balances_lock); the CHECK still refuses stock
--- below zero unless the material allows it, whatever the caller computed. (A join on the
--- rows' ctid, from balances_lock, looked cheaper, but after a bulk load the planner
--- merge-joined it through a nested loop with no index: 17 s for 5,000 keys. Joined on
--- the key, every plan it can choose is bounded.)
-UPDATE inventory.stock_balances b
-SET quantity = b.quantity + k.delta, negative_allowed = m.negative_stock_allowed,
-    updated_at = now()
-FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[])
-    AS k(material_id, plant_id, location_id, lot, category, delta),
-    inventory.materials m
-WHERE b.organization_id = app.current_org() AND b.material_id = k.material_id
-  AND b.plant_id = k.plant_id AND b.location_id = k.location_id AND b.lot = k.lot
-  AND b.category = k.category
-  AND m.organization_id = b.organization_id AND m.id = b.material_id;
+-- Add $6 to the on-hand of each key (as balances_lock), by primary-key probes
+-- (inventory.balances_add, migration 0012); the CHECK still refuses stock below zero
+-- unless the material allows it, whatever the caller computed.
+SELECT inventory.balances_add($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
+    $6::numeric[]);
 
 -- name: headers_insert
 -- Goods movement documents: $1 id, $2 plant_id, $3 movement_type, $4 posting_date,
