@@ -38,40 +38,32 @@ WHERE role IN ('input', 'output') AND reference <> '';
 -- updated. (Between two materials without lots a link says nothing the flows do not:
 -- which orders took and gave them; skipping it keeps an order of many lot-less parts from
 -- writing every input times every output.)
--- Each order's flows are read by a probe of the primary key (LATERAL), whatever the
--- planner believes of lot_flows: joined as sets, right after the table had grown by
--- thousands of rows (statistics estimating one row) it was scanned once per order,
--- 2-4 s for the 834 orders of a 5,000-line batch. The pairs are made in two halves that
--- build none they drop: inputs with a lot into every output, inputs without one into the
--- outputs with a lot (one OR over all pairs made an order posted again and again with
--- lot-less parts pair every input with every output, 1.5 s a batch).
-WITH flow AS MATERIALIZED (
-    SELECT o.plant_id, o.reference, f.role, f.material_id, f.lot, f.quantity
-    FROM unnest($1::uuid[], $2::text[]) AS o(plant_id, reference)
-    CROSS JOIN LATERAL (
-        SELECT f.role, f.material_id, f.lot, f.quantity
-        FROM inventory.lot_flows f
-        WHERE f.organization_id = app.current_org() AND f.plant_id = o.plant_id
-          AND f.reference = o.reference AND f.role IN ('input', 'output')
-          AND f.quantity > 0
-        OFFSET 0
-    ) f
-)
+-- Nested lookups, each a probe of the primary key (LATERAL): an order's inputs, then for
+-- each input the outputs it links to. As joins of sets the plan depended on statistics
+-- and on the connection's plan cache: right after lot_flows had grown (estimated at one
+-- row) it was scanned once per order, and a generic plan paired a batch's flows with
+-- each other through a filter; 1-4 s for the 834 orders of a 5,000-line batch.
 INSERT INTO inventory.lot_links AS l (organization_id, plant_id, order_reference,
     input_material_id, input_lot, output_material_id, output_lot, input_quantity,
     output_quantity)
-SELECT app.current_org(), i.plant_id, i.reference, i.material_id, i.lot, x.material_id,
+SELECT app.current_org(), o.plant_id, o.reference, i.material_id, i.lot, x.material_id,
     x.lot, i.quantity, x.quantity
-FROM flow i
-JOIN flow x ON x.plant_id = i.plant_id AND x.reference = i.reference AND x.role = 'output'
-WHERE i.role = 'input' AND i.lot <> ''
-UNION ALL
-SELECT app.current_org(), i.plant_id, i.reference, i.material_id, i.lot, x.material_id,
-    x.lot, i.quantity, x.quantity
-FROM flow i
-JOIN flow x ON x.plant_id = i.plant_id AND x.reference = i.reference AND x.role = 'output'
-    AND x.lot <> ''
-WHERE i.role = 'input' AND i.lot = ''
+FROM unnest($1::uuid[], $2::text[]) AS o(plant_id, reference)
+CROSS JOIN LATERAL (
+    SELECT f.material_id, f.lot, f.quantity
+    FROM inventory.lot_flows f
+    WHERE f.organization_id = app.current_org() AND f.plant_id = o.plant_id
+      AND f.reference = o.reference AND f.role = 'input' AND f.quantity > 0
+    OFFSET 0
+) i
+CROSS JOIN LATERAL (
+    SELECT f.material_id, f.lot, f.quantity
+    FROM inventory.lot_flows f
+    WHERE f.organization_id = app.current_org() AND f.plant_id = o.plant_id
+      AND f.reference = o.reference AND f.role = 'output' AND f.quantity > 0
+      AND (i.lot <> '' OR f.lot <> '')
+    OFFSET 0
+) x
 ORDER BY 2, 3, 4, 5, 6, 7
 ON CONFLICT (organization_id, plant_id, order_reference, input_material_id, input_lot,
     output_material_id, output_lot) DO UPDATE
