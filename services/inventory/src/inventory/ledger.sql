@@ -193,16 +193,12 @@ WHERE d.balance < 0 AND NOT b.negative_allowed
 ORDER BY k.idx;
 
 -- name: revalue
--- Run the moving-average walk (inventory.revalue) for each material and plant ($1
--- material_id, $2 plant_id) on its slice $3..$4 (1-based, inclusive) of the new lines'
--- columns: $5 posting dates, $6 quantities, $7 values, $8 valuations. Returns each
--- group's values for its new lines, in group order.
-SELECT g.ord, inventory.revalue(g.material_id, g.plant_id, ($5::date[])[g.lo:g.hi],
-    ($6::numeric[])[g.lo:g.hi], ($7::numeric[])[g.lo:g.hi], ($8::text[])[g.lo:g.hi])
-    AS amounts
-FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::integer[])
-    WITH ORDINALITY AS g(material_id, plant_id, lo, hi, ord)
-ORDER BY g.ord;
+-- Run the moving-average walk (inventory.revalue_many, migration 0013) for each material
+-- and plant ($1 material_id, $2 plant_id) on its slice $3..$4 (1-based, inclusive) of the
+-- new lines' columns: $5 posting dates, $6 quantities, $7 values, $8 valuations. Returns
+-- every new line's value, in the order of the columns.
+SELECT inventory.revalue_many($1::uuid[], $2::uuid[], $3::integer[], $4::integer[],
+    $5::date[], $6::numeric[], $7::numeric[], $8::text[]) AS amounts;
 
 -- name: reservations_for_issue
 -- The reservations $1, locked: an issue withdraws from them.

@@ -235,7 +235,7 @@ async def revalue(
     for _, _, lines in groups:
         bounds.append((start, start + len(lines) - 1))
         start += len(lines)
-    records = await conn.fetch(
+    amounts: list[Decimal] = await conn.fetchval(
         L.revalue,
         [g[0] for g in groups],
         [g[1] for g in groups],
@@ -246,7 +246,7 @@ async def revalue(
         [x.value for x in flat],
         [x.valuation for x in flat],
     )
-    return [list(r["amounts"]) for r in records]
+    return [amounts[lo - 1 : hi] for lo, hi in bounds]
 
 
 async def reservations_for_issue(
