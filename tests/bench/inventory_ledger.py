@@ -22,7 +22,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
@@ -189,7 +189,7 @@ async def _bench_keys(owner_dsn: str, org: UUID, plant: UUID) -> tuple[list[str]
 
 
 def _batch(
-    rng: random.Random, materials: list[str], bins: list[str], plant: str, size: int
+    rng: random.Random, materials: list[str], bins: list[str], plant: str, size: int, run: str
 ) -> dict[str, Any]:
     tag = rng.randrange(10**9)
     today = datetime.now(UTC).date().isoformat()
@@ -202,7 +202,7 @@ def _batch(
                 "posting_date": today,
                 # A work order every six lines: four issues of components and two
                 # receipts, as a shop floor reports them.
-                "reference": f"WO-{tag}-{i // 6}",
+                "reference": f"WO-{run}-{tag}-{i // 6}",
                 "material_id": rng.choice(materials),
                 "plant_id": plant,
                 "location_id": rng.choice(bins),
@@ -226,7 +226,11 @@ async def _ingest(
     concurrency: int,
 ) -> tuple[float, list[float], list[str]]:
     rng = random.Random(7)
-    bodies = [_batch(rng, materials, bins, plant, size) for _ in range(batches)]
+    # The same lines every run, but work orders of their own: posted again into the same
+    # orders (the next run on this database, or the direct phase after the gateway's),
+    # the orders' genealogy would grow from run to run and the figure with it.
+    run = uuid4().hex[:8]
+    bodies = [_batch(rng, materials, bins, plant, size, run) for _ in range(batches)]
     latencies: list[float] = []
     failures = 0
     failed: list[str] = []
@@ -360,7 +364,8 @@ async def _run(gateway: str, direct: str, owner_dsn: str, quick: bool) -> list[F
             )
         note = (
             f"{batches} batches of {size} lines (work orders of 4 issues and 2 receipts at a"
-            f" price) over {len(materials)} materials x {len(bins)} bins, 2 in flight,"
+            f" price, new orders each run) over {len(materials)} materials x {len(bins)} bins,"
+            " 2 in flight,"
             f" through the gateway; {len(failures)} failed{': ' + failures[0] if failures else ''};"
             " target 5,000 lines/s"
         )
