@@ -82,10 +82,12 @@ FOR UPDATE OF v;
 INSERT INTO inventory.stock_balances AS b (organization_id, material_id, plant_id,
     location_id, lot, category, quantity, negative_allowed)
 SELECT app.current_org(), k.material_id, k.plant_id, k.location_id, k.lot, k.category, 0,
-    m.negative_stock_allowed
+    -- A lookup per key: joined, stale statistics of the materials could make it a scan
+    -- of every material per key (see migration 0014).
+    (SELECT m.negative_stock_allowed FROM inventory.materials m
+     WHERE m.organization_id = app.current_org() AND m.id = k.material_id)
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
     AS k(material_id, plant_id, location_id, lot, category)
-JOIN inventory.materials m ON m.organization_id = app.current_org() AND m.id = k.material_id
 ORDER BY k.material_id, k.plant_id, k.location_id, k.lot, k.category
 ON CONFLICT (organization_id, material_id, plant_id, location_id, lot, category) DO NOTHING;
 
