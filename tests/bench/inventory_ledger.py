@@ -154,8 +154,18 @@ async def seed_scale(owner_dsn: str, org: UUID, plant: UUID, *, quick: bool) -> 
                 "SELECT count(*) FROM inventory.goods_movement_lines WHERE organization_id = $1",
                 org,
             )
-        await conn.execute("ANALYZE inventory.goods_movement_lines")
-        await conn.execute("ANALYZE inventory.stock_balances")
+        # Statistics for everything the seed bulk-loaded, as a ledger that grew over months
+        # has them; the first batches would otherwise be planned against the demo
+        # organization's few materials and valuations.
+        for table in (
+            "goods_movement_lines",
+            "goods_movements",
+            "stock_balances",
+            "valuations",
+            "materials",
+            "storage_locations",
+        ):
+            await conn.execute(f"ANALYZE inventory.{table}")
         return int(count)
     finally:
         await conn.close()
