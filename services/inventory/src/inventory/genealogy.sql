@@ -38,11 +38,12 @@ WHERE role IN ('input', 'output') AND reference <> '';
 -- updated. (Between two materials without lots a link says nothing the flows do not:
 -- which orders took and gave them; skipping it keeps an order of many lot-less parts from
 -- writing every input times every output.)
--- Nested lookups, each a probe of the primary key (LATERAL): an order's inputs, then for
--- each input the outputs it links to. As joins of sets the plan depended on statistics
--- and on the connection's plan cache: right after lot_flows had grown (estimated at one
--- row) it was scanned once per order, and a generic plan paired a batch's flows with
--- each other through a filter; 1-4 s for the 834 orders of a 5,000-line batch.
+-- Each order's flows are read by one probe of the primary key (LATERAL) and paired in
+-- memory. As joins of sets the plan depended on statistics and on the connection's plan
+-- cache: right after lot_flows had grown (estimated at one row) it was scanned once per
+-- order, and a generic plan paired a batch's flows with each other through a filter,
+-- 1-4 s for the 834 orders of a 5,000-line batch; stale statistics can still make each
+-- probe a bitmap scan, so there is one per order, not one per input.
 INSERT INTO inventory.lot_links AS l (organization_id, plant_id, order_reference,
     input_material_id, input_lot, output_material_id, output_lot, input_quantity,
     output_quantity)
@@ -50,20 +51,17 @@ SELECT app.current_org(), o.plant_id, o.reference, i.material_id, i.lot, x.mater
     x.lot, i.quantity, x.quantity
 FROM unnest($1::uuid[], $2::text[]) AS o(plant_id, reference)
 CROSS JOIN LATERAL (
-    SELECT f.material_id, f.lot, f.quantity
+    SELECT array_agg(f.role) AS roles, array_agg(f.material_id) AS materials,
+        array_agg(f.lot) AS lots, array_agg(f.quantity) AS quantities
     FROM inventory.lot_flows f
     WHERE f.organization_id = app.current_org() AND f.plant_id = o.plant_id
-      AND f.reference = o.reference AND f.role = 'input' AND f.quantity > 0
-    OFFSET 0
-) i
-CROSS JOIN LATERAL (
-    SELECT f.material_id, f.lot, f.quantity
-    FROM inventory.lot_flows f
-    WHERE f.organization_id = app.current_org() AND f.plant_id = o.plant_id
-      AND f.reference = o.reference AND f.role = 'output' AND f.quantity > 0
-      AND (i.lot <> '' OR f.lot <> '')
-    OFFSET 0
-) x
+      AND f.reference = o.reference AND f.role IN ('input', 'output') AND f.quantity > 0
+) f
+CROSS JOIN LATERAL unnest(f.roles, f.materials, f.lots, f.quantities)
+    AS i(role, material_id, lot, quantity)
+CROSS JOIN LATERAL unnest(f.roles, f.materials, f.lots, f.quantities)
+    AS x(role, material_id, lot, quantity)
+WHERE i.role = 'input' AND x.role = 'output' AND (i.lot <> '' OR x.lot <> '')
 ORDER BY 2, 3, 4, 5, 6, 7
 ON CONFLICT (organization_id, plant_id, order_reference, input_material_id, input_lot,
     output_material_id, output_lot) DO UPDATE
