@@ -93,3 +93,19 @@ def test_a_verified_token_is_remembered_only_until_it_expires() -> None:
     cache.put("t3", live)
     cache.put("t4", live)  # beyond two entries, the least recently used goes
     assert cache.get("token-live") is None
+
+
+def test_a_served_process_freezes_its_start_up_heap_and_collects_young_objects_less_often() -> None:
+    import gc
+
+    from unison_web.serve import YOUNG_GENERATION, tune_gc
+
+    threshold = gc.get_threshold()
+    try:
+        tune_gc()
+        assert gc.get_threshold()[0] == YOUNG_GENERATION
+        assert gc.get_threshold()[1:] == threshold[1:]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
+import asyncpg
 from litestar.testing import AsyncTestClient
 
+from inventory import ledger_repo
+from inventory.ledger_repo import Line
 from tests.inventory.conftest import Headers, MakeMaterial
 from tests.inventory.ledger_support import TODAY, Ledger
+from unison_bus import uuid7
 
 Client = AsyncTestClient[Any]
 
@@ -219,3 +226,103 @@ async def test_periods_close_in_sequence_and_only_the_latest_reopens(
     assert bad.status_code == 422
     hidden = await client.get(periods, headers=auth(plant_ids=[ledger.plants[1]]))
     assert hidden.status_code == 404
+
+
+async def _walk_once(
+    conn: asyncpg.Connection, many: bool, groups: list[tuple[UUID, list[Line]]], plant: UUID
+) -> tuple[list[list[Decimal]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The values one walk gives (all groups in one call, or one call per material), with
+    the valuation rows and the ledger lines after it; rolled back."""
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        if many:
+            values = await ledger_repo.revalue(conn, [(m, plant, lines) for m, lines in groups])
+        else:
+            values = [
+                list(
+                    await conn.fetchval(
+                        "SELECT inventory.revalue($1, $2, $3, $4, $5, $6)",
+                        m,
+                        plant,
+                        [x.posting_date for x in lines],
+                        [x.quantity for x in lines],
+                        [x.value for x in lines],
+                        [x.valuation for x in lines],
+                    )
+                )
+                for m, lines in groups
+            ]
+        valuations = await conn.fetch(
+            "SELECT material_id, quantity, value, price FROM inventory.valuations"
+            " ORDER BY material_id"
+        )
+        ledger_lines = await conn.fetch(
+            "SELECT movement_id, line_no, value FROM inventory.goods_movement_lines"
+            " ORDER BY movement_id, line_no"
+        )
+        return values, [tuple(r) for r in valuations], [tuple(r) for r in ledger_lines]
+    finally:
+        await transaction.rollback()
+
+
+def _new_lines(
+    rng: random.Random, materials: list[UUID], plant: UUID
+) -> list[tuple[UUID, list[Line]]]:
+    """Five new lines per material, in ledger order; some materials back-dated."""
+
+    def line(material: UUID, on: date, valuation: str) -> Line:
+        quantity = (
+            Decimal(rng.choice([1, 3]))
+            if valuation == "price"
+            else Decimal(rng.choice([-2, -1, 1, 3]))
+        )
+        value = quantity * Decimal("4.37") if valuation == "price" else Decimal(0)
+        return Line(
+            movement_id=uuid7(), posting_date=on, movement_type="101", line_no=0,
+            material_id=material, plant_id=plant, location_id=material, lot="",
+            category="unrestricted", quantity=quantity, entry_quantity=abs(quantity),
+            entry_unit="PC", value=value, valuation=valuation, reservation_id=None, index=0,
+        )  # fmt: skip
+
+    groups = []
+    for material in materials:
+        dates = sorted(TODAY - timedelta(days=rng.choice([0, 0, 4])) for _ in range(5))
+        kinds = [rng.choice(["price", "average", "average", "none"]) for _ in dates]
+        lines = [line(material, d, v) for d, v in zip(dates, kinds, strict=True)]
+        groups.append((material, lines))
+    return groups
+
+
+async def test_the_walk_of_a_whole_posting_values_every_line_as_the_walk_per_material(
+    ledger: Ledger, make_material: MakeMaterial, role_dsn: Callable[[str], str], org_id: UUID
+) -> None:
+    """inventory.revalue_many walks the materials of a posting dated today itself and
+    hands back-dated ones to inventory.revalue: it must give the values, valuations and
+    restated lines the walk per material gives, to the cent."""
+    rng = random.Random(11)
+    await ledger.location("WH1")
+    materials = [await make_material() for _ in range(8)]
+    for k, material in enumerate(materials):
+        for back in (-9, -6, -3):
+            price = f"{rng.randint(100, 900) / 100}"
+            receipt = ledger.line(material, "WH1", str(10 + k), price=price)
+            await ledger.post("101", receipt, posting_date=day(back))
+            await ledger.post("261", ledger.line(material, "WH1", "3"), posting_date=day(back + 1))
+    plant = ledger.plants[0]
+    groups = _new_lines(rng, [UUID(m["id"]) for m in materials], plant)
+    assert any(lines[0].posting_date < TODAY for _, lines in groups)
+    assert any(lines[0].posting_date == TODAY for _, lines in groups)
+    conn = await asyncpg.connect(role_dsn("inventory"))
+    try:
+        await conn.execute(
+            "SELECT set_config('app.organization_id', $1, false),"
+            " set_config('app.plant_ids', $2, false)",
+            str(org_id),
+            ",".join(str(p) for p in ledger.plants),
+        )
+        together = await _walk_once(conn, True, groups, plant)
+        apart = await _walk_once(conn, False, groups, plant)
+    finally:
+        await conn.close()
+    assert together == apart

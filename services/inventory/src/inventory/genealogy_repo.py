@@ -38,10 +38,14 @@ async def flows_add(
     return sorted((r["plant_id"], r["reference"]) for r in records)
 
 
-async def links_refresh(conn: asyncpg.Connection, orders: list[tuple[UUID, str]]) -> None:
-    plants, references = [o[0] for o in orders], [o[1] for o in orders]
-    await conn.execute(Q.genealogy_links_set, plants, references)
-    await conn.execute(Q.genealogy_links_prune, plants, references)
+async def links_refresh(
+    conn: asyncpg.Connection, orders: list[tuple[UUID, str]], shrunk: list[tuple[UUID, str]]
+) -> None:
+    """Set the links of ``orders`` from their flows; delete those of ``shrunk`` (the orders
+    with a flow that went down) whose input or output is no longer positive."""
+    await conn.execute(Q.genealogy_links_set, [o[0] for o in orders], [o[1] for o in orders])
+    if shrunk:
+        await conn.execute(Q.genealogy_links_prune, [o[0] for o in shrunk], [o[1] for o in shrunk])
 
 
 async def trace(

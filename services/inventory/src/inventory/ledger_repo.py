@@ -133,17 +133,34 @@ async def valuations_lock(conn: asyncpg.Connection, pairs: Sequence[tuple[UUID, 
     await conn.fetch(L.valuations_lock, *columns)
 
 
-async def balances_lock(
+async def _balances_locked(
     conn: asyncpg.Connection, keys: Sequence[BalanceKey]
 ) -> dict[BalanceKey, Decimal]:
-    ordered = sorted(set(keys), key=lambda k: (str(k[0]), str(k[1]), str(k[2]), k[3], k[4]))
-    columns = _columns(ordered)
-    await conn.execute(L.balances_open, *columns)
-    records = await conn.fetch(L.balances_lock, *columns)
+    records = await conn.fetch(L.balances_lock, *_columns(keys))
     return {
         (r["material_id"], r["plant_id"], r["location_id"], r["lot"], r["category"]): r["quantity"]
         for r in records
     }
+
+
+async def balances_lock(
+    conn: asyncpg.Connection, keys: Sequence[BalanceKey]
+) -> dict[BalanceKey, Decimal]:
+    """The on-hand of ``keys``, locked until commit; a key without a row gets one at zero.
+
+    Most keys have a row: they are locked first, and only the others are inserted (an
+    insert that conflicts on 5,000 existing rows cost ~40 ms). Locking the existing rows
+    before the new ones cannot deadlock: every posting holds the valuation locks of its
+    materials and plants before it gets here, so two postings sharing a balance key never
+    lock balances at the same time.
+    """
+    unique = list(dict.fromkeys(keys))
+    found = await _balances_locked(conn, unique)
+    missing = [k for k in unique if k not in found]
+    if missing:
+        await conn.execute(L.balances_open, *_columns(missing))
+        found.update(await _balances_locked(conn, missing))
+    return found
 
 
 async def balances_apply(conn: asyncpg.Connection, deltas: dict[BalanceKey, Decimal]) -> None:
@@ -218,7 +235,7 @@ async def revalue(
     for _, _, lines in groups:
         bounds.append((start, start + len(lines) - 1))
         start += len(lines)
-    records = await conn.fetch(
+    amounts: list[Decimal] = await conn.fetchval(
         L.revalue,
         [g[0] for g in groups],
         [g[1] for g in groups],
@@ -229,7 +246,7 @@ async def revalue(
         [x.value for x in flat],
         [x.valuation for x in flat],
     )
-    return [list(r["amounts"]) for r in records]
+    return [amounts[lo - 1 : hi] for lo, hi in bounds]
 
 
 async def reservations_for_issue(

@@ -5,6 +5,7 @@ Nothing is written before these pass: use cases run them before their first writ
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from unison_web import Invalid
@@ -13,6 +14,7 @@ from unison_web import Invalid
 # quantity fields a plant uses; anything larger is a typo or an attack on the arithmetic.
 MAX_INTEGER_DIGITS = 15
 MAX_FRACTION_DIGITS = 9
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def decimal(value: Decimal, pointer: str, *, positive: bool = False) -> Decimal:
@@ -42,7 +44,7 @@ def text(value: str, pointer: str, max_length: int) -> str:
         raise Invalid("must not be empty", pointer)
     if len(trimmed) > max_length:
         raise Invalid(f"at most {max_length} characters", pointer)
-    if any(ord(ch) < 32 for ch in trimmed):
+    if _CONTROL.search(trimmed):
         raise Invalid("must not contain control characters", pointer)
     return trimmed
 

@@ -83,7 +83,19 @@ async def record(conn: asyncpg.Connection, headers: list[Header], lines: list[Li
         await genealogy_repo.orders_lock(conn, references)
     changed = await genealogy_repo.flows_add(conn, flows)
     if changed:
-        await genealogy_repo.links_refresh(conn, changed)
+        await genealogy_repo.links_refresh(conn, changed, _shrunk(flows))
+
+
+def _shrunk(flows: dict[tuple[UUID, str, FlowRole, UUID, str], Decimal]) -> list[tuple[UUID, str]]:
+    """The orders an input or output of which went down (a reversal): only there can a link
+    have lost its positive end."""
+    return sorted(
+        {
+            (plant_id, reference)
+            for (plant_id, reference, role, _, _), quantity in flows.items()
+            if quantity < 0 and reference and role in ("input", "output")
+        }
+    )
 
 
 async def trace(

@@ -18,7 +18,6 @@ from inventory.ledger_repo import Header, Line
 from inventory.models import GoodsMovement, GoodsMovementCreate
 from inventory.service import (
     checks,
-    genealogy,
     idempotency,
     outbound,
     posting,
@@ -72,7 +71,8 @@ async def post_in(
         for index, line in enumerate(data.lines)
     ]
     plan = await posting.plan(conn, caller, [document], requested)
-    await _after_write(conn, caller, plan, await posting.write(conn, plan))
+    await posting.write(conn, plan)
+    await _after_write(conn, caller, plan)
     return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
 
 
@@ -86,21 +86,16 @@ async def post_documents_in(
     confirmation's issues, receipt and by-products): checked together, written together,
     genealogy recorded across them; one ``goods_movement.posted`` per document."""
     plan = await posting.plan(conn, caller, documents, requested)
-    await _after_write(conn, caller, plan, await posting.write(conn, plan))
+    await posting.write(conn, plan)
+    await _after_write(conn, caller, plan)
     return await _publish(conn, caller, [h.id for h in plan.headers])
 
 
-async def _after_write(
-    conn: asyncpg.Connection, caller: Caller, plan: posting.Plan, lines: list[Line]
-) -> None:
-    """What every posting does once its lines are in the ledger, in its transaction:
-
-    - lot genealogy links its orders' input lots to their output lots (the order locks
-      taken in reference order, so two postings cannot deadlock on them);
-    - a material taken below its reorder point (or back above it) is told at once; the
-      hourly check catches anything no posting moved.
-    """
-    await genealogy.record(conn, plan.headers, lines)
+async def _after_write(conn: asyncpg.Connection, caller: Caller, plan: posting.Plan) -> None:
+    """What every posting does once its lines are in the ledger, in its transaction: a
+    material taken below its reorder point (or back above it) is told at once; the hourly
+    check catches anything no posting moved. (The lot genealogy is kept by
+    ``posting.write``, before the valuation locks.)"""
     await replenishment.check_in(conn, caller, sorted({x.material_id for x in plan.lines}))
 
 
@@ -183,7 +178,7 @@ async def post_batch(
                 return Posted(replay.status, replay.body, None, replayed=True)
         plan = await posting.plan(conn, caller, documents, requested)
         written = await posting.write(conn, plan)
-        await _after_write(conn, caller, plan, written)
+        await _after_write(conn, caller, plan)
         # Published from what was written, not read back: a batch is ingest, not a read.
         await outbound.goods_movements_written(conn, caller, plan.headers, written, plan.units)
         ids = [h.id for h in plan.headers]
@@ -281,7 +276,8 @@ async def reverse(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovem
         plan.numbers = {m.id: m.number for m in materials.values()}
         plan.negative_allowed = {m.id for m in materials.values() if m.negative_stock_allowed}
         try:
-            await _after_write(conn, caller, plan, await posting.write(conn, plan))
+            await posting.write(conn, plan)
+            await _after_write(conn, caller, plan)
         except asyncpg.UniqueViolationError:
             # Another reversal of the same document committed first.
             raise Conflict(f"goods movement {movement_id} was already reversed") from None
