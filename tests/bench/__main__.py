@@ -23,7 +23,7 @@ from tests.bench import (
     production_scheduling,
     quality,
 )
-from tests.bench.references import rabbitmq_server, redis_server, rss_mb, rss_mb_matching
+from tests.bench.references import rabbitmq_server, redis_server, rss_mb
 from tests.bench.report import Figure, render, write_json
 from unison_log import configure
 from unison_stack.demo import seed
@@ -88,13 +88,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per g
             figures += inventory_trace.run(supervisor, quick=args.quick)
         base = stack.paths.base / "references"
         if "bus" in wanted:
-            with rabbitmq_server(base):
+            with rabbitmq_server(base) as rabbit_pid:
                 figures += bus.run(
-                    stack.owner_dsn,
-                    25672,
-                    # beam.smp runs detached from the wrapper script: find it by node name.
-                    lambda: rss_mb_matching("unisonbench@localhost"),
-                    quick=args.quick,
+                    stack.owner_dsn, 25672, lambda: rss_mb(rabbit_pid), quick=args.quick
                 )
         if "cache" in wanted:
             with redis_server(base) as redis_pid:

@@ -184,8 +184,10 @@ async def _bench_keys(owner_dsn: str, org: UUID, plant: UUID) -> tuple[list[str]
                 str(plant),
             )
             materials = await conn.fetch(
+                # Its own numbers only: the BOM bench's BENCH-BOM-/BENCH-RM- materials (some
+                # in KG) live in the same organization once it has run.
                 "SELECT id, number FROM inventory.materials WHERE organization_id = $1"
-                " AND number LIKE 'BENCH-%' ORDER BY number",
+                " AND number ~ '^BENCH-[0-9]{5}$' ORDER BY number",
                 org,
             )
             bins = await conn.fetch(

@@ -65,7 +65,8 @@ def redis_server(base: Path, port: int = 26379) -> Iterator[int]:
 
 @contextmanager
 def rabbitmq_server(base: Path, port: int = 25672) -> Iterator[int]:
-    """RabbitMQ with its defaults (durable queues are declared by the benchmark)."""
+    """RabbitMQ with its defaults (durable queues are declared by the benchmark); yields
+    the pid of its Erlang VM (the server itself, for its memory)."""
     workdir = base / "rabbitmq"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -89,7 +90,9 @@ def rabbitmq_server(base: Path, port: int = 25672) -> Iterator[int]:
     try:
         _wait_port(port, 120)
         asyncio.run(_wait_amqp(port))
-        yield proc.pid
+        # The Erlang VM runs detached from the wrapper script; it writes its pid here.
+        pid_file = workdir / "pid"
+        yield int(pid_file.read_text().strip()) if pid_file.exists() else proc.pid
     finally:
         subprocess.run(
             ["rabbitmqctl", "-n", "unisonbench@localhost", "stop"],
@@ -126,11 +129,3 @@ def rss_mb(pid: int, *, session: bool = False) -> float:
         ["ps", "-o", "rss=", *selector], capture_output=True, text=True, check=False
     ).stdout
     return sum(int(v) for v in out.split()) / 1024
-
-
-def rss_mb_matching(pattern: str) -> float:
-    """Resident memory of every process whose command line matches ``pattern``."""
-    pids = subprocess.run(
-        ["pgrep", "-f", pattern], capture_output=True, text=True, check=False
-    ).stdout.split()
-    return sum(rss_mb(int(pid)) for pid in pids)

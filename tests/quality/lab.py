@@ -112,19 +112,22 @@ class Lab:
             movement_type=movement_type,
             posting_date=datetime.now(UTC).date(),
             reference=reference,
-            lines=(
-                GoodsMovementPostedLine(
-                    material_id=material,
-                    plant_id=self.plants[plant],
-                    location_id=uuid4(),
-                    lot=lot,
-                    quantity=Decimal(quantity),
-                    unit="PC",
-                ),
-            ),
+            lines=(self.receipt_line(material, quantity, lot, plant),),
         )
         await as_organization(self.conn, self.org_id, on_goods_movement, event)
         return event
+
+    def receipt_line(
+        self, material: UUID, quantity: str, lot: str | None, plant: int = 0
+    ) -> GoodsMovementPostedLine:
+        return GoodsMovementPostedLine(
+            material_id=material,
+            plant_id=self.plants[plant],
+            location_id=uuid4(),
+            lot=lot,
+            quantity=Decimal(quantity),
+            unit="PC",
+        )
 
     async def work_order(
         self, material: UUID, number: str = "WO-1", lot: str | None = "WO-1", plant: int = 0

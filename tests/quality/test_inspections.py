@@ -12,8 +12,10 @@ import asyncpg
 
 from quality.aql import sampling_plan
 from quality.inspections import handlers
+from quality.worker import on_goods_movement
 from tests.quality.lab import DIAMETER, SURFACE, Lab
 from tests.support.harness import Spy, as_organization
+from unison_events.inventory import GoodsMovementPosted
 from unison_events.production import OperationStatusChanged
 
 
@@ -58,6 +60,32 @@ async def test_no_plan_no_inspection_and_other_movements_are_ignored(lab: Lab) -
     await lab.receipt(material, "10", movement_type="261")
     await lab.receipt(material, "-10", movement_type="101")
     assert await lab.inspections(material_id=str(material)) == []
+
+
+async def test_a_receipt_of_many_lines_inspects_only_the_planned_materials(lab: Lab) -> None:
+    planned, unplanned, other_plant = (
+        await lab.material(),
+        await lab.material(),
+        await lab.material(),
+    )
+    await lab.plan(planned)
+    await lab.plan(other_plant, plant=1)
+    line = lab.receipt_line
+    event = GoodsMovementPosted(
+        organization_id=lab.org_id,
+        plant_id=lab.plants[0],
+        movement_id=uuid4(),
+        movement_type="101",
+        posting_date=datetime.now(UTC).date(),
+        reference="PO-4712",
+        # The plan of other_plant is for plant 1: received in plant 0 it is not inspected.
+        lines=(line(unplanned, "5", "U1"), line(planned, "7", "P1"), line(other_plant, "9", "O1")),
+    )
+    await as_organization(lab.conn, lab.org_id, on_goods_movement, event)
+    assert await lab.inspections(material_id=str(unplanned)) == []
+    assert await lab.inspections(material_id=str(other_plant)) == []
+    (inspection,) = await lab.inspections(material_id=str(planned))
+    assert (inspection["lot"], Decimal(inspection["quantity"])) == ("P1", Decimal(7))
 
 
 async def test_results_give_the_plans_verdict_and_the_decision_is_published(

@@ -79,6 +79,14 @@ WHERE organization_id = app.current_org() AND material_id = $1 AND plant_id = $2
 ORDER BY (operation_no IS NULL), (supplier IS NULL)
 LIMIT 1;
 
+-- name: planned_materials
+-- Which of the materials $2 have a released plan for trigger $3 in plant $1 valid on $4
+-- (any operation or supplier): a receipt of many lines asks once, not once per line.
+SELECT DISTINCT material_id FROM quality.inspection_plans
+WHERE organization_id = app.current_org() AND plant_id = $1 AND material_id = ANY($2::uuid[])
+  AND trigger = $3 AND status = 'released'
+  AND valid_from <= $4 AND (valid_to IS NULL OR valid_to >= $4);
+
 -- name: page
 -- Plans: $1 material, $2 plant, $3 status (each null: any), in creation order after $4,
 -- at most $5.

@@ -81,6 +81,14 @@ async def applicable(conn: asyncpg.Connection, scope: tuple[Any, ...]) -> Plan |
     return _plan(await conn.fetchrow(Q.applicable, *scope))
 
 
+async def planned_materials(
+    conn: asyncpg.Connection, plant_id: UUID, material_ids: list[UUID], trigger: str, day: date
+) -> set[UUID]:
+    """The materials of ``material_ids`` that a released plan for ``trigger`` covers."""
+    rows = await conn.fetch(Q.planned_materials, plant_id, material_ids, trigger, day)
+    return {r["material_id"] for r in rows}
+
+
 async def page(
     conn: asyncpg.Connection,
     filters: tuple[UUID | None, UUID | None, str | None],
