@@ -1,20 +1,26 @@
-"""The search HTTP app.
-
-Its domain arrives with its own issue; until then it runs the common surface every
-service has (health, readiness against its schema's migrations, metrics, token
-verification, and the ops API for its jobs, dead letters and schedules).
-"""
+"""``build_app(settings)``: the search HTTP app, wired the way every Unison service is."""
 
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.di import Provide
 
+from search.query.routes import query_router
 from search.settings import Settings
 from unison_web.auth import TokenVerifier
+from unison_web.caller import provide_caller
 from unison_web.service import build_service
 
 DESCRIPTION = "One typo-tolerant, ranked, faceted search across every service, fed by events."
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    return build_service("search", settings, description=DESCRIPTION, verifier=verifier)
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+    return build_service(
+        "search",
+        settings,
+        description=DESCRIPTION,
+        route_handlers=[query_router()],
+        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        verifier=verifier,
+    )
