@@ -109,10 +109,18 @@ CREATE TABLE search.word_variants (
     PRIMARY KEY (organization_id, variant, word)
 );
 
+-- Every plant that has documents: jobs over the whole organization (a reindex, a
+-- rebuild) scope their transactions to these.
+CREATE TABLE search.plants (
+    organization_id uuid NOT NULL,
+    plant_id        uuid NOT NULL,
+    PRIMARY KEY (organization_id, plant_id)
+);
+
 DO $$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['settings', 'postings', 'terms', 'words', 'word_variants'] LOOP
+    FOREACH t IN ARRAY ARRAY['settings', 'postings', 'terms', 'words', 'word_variants', 'plants'] LOOP
         EXECUTE format('ALTER TABLE search.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE search.%I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY tenant ON search.%I USING (organization_id = app.current_org())'
@@ -127,4 +135,15 @@ CREATE POLICY tenant ON search.documents
     WITH CHECK (organization_id = app.current_org());
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON search.settings, search.documents, search.postings,
-    search.terms, search.words, search.word_variants TO unison_search;
+    search.terms, search.words, search.word_variants, search.plants TO unison_search;
+
+-- A job names no plants: this tells it which to scope to (JobContext.organization_tenant).
+-- The plants table is organization-scoped only, so no SECURITY DEFINER is needed.
+CREATE FUNCTION search.organization_plants() RETURNS uuid[]
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(array_agg(plant_id ORDER BY plant_id), '{}') FROM search.plants
+    WHERE organization_id = app.current_org()
+    $$;
+REVOKE ALL ON FUNCTION search.organization_plants() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION search.organization_plants() TO unison_search;

@@ -123,7 +123,7 @@ CREATE FUNCTION search.upsert_documents(
                 body_length = excluded.body_length, extra_length = excluded.extra_length
             WHERE p_force OR d.changed_at < excluded.changed_at
             RETURNING d.doc_id, d.tsv, d.title_length, d.body_length, d.extra_length,
-                d.title, d.code, d.body, d.extra
+                d.title, d.code, d.body, d.extra, d.plant_id
         ), totals AS (
             UPDATE search.settings s SET
                 doc_count = s.doc_count + n.n,
@@ -175,6 +175,11 @@ CREATE FUNCTION search.upsert_documents(
                               AND o.word = s.word)
             ON CONFLICT (organization_id, word) DO NOTHING
             RETURNING word
+        ), plants AS (
+            -- The plants the organization's documents belong to: what a job scopes to.
+            INSERT INTO search.plants (organization_id, plant_id)
+            SELECT DISTINCT app.current_org(), u.plant_id FROM up u WHERE u.plant_id IS NOT NULL
+            ON CONFLICT DO NOTHING
         ), variants AS (
             INSERT INTO search.word_variants (organization_id, variant, word)
             SELECT app.current_org(), left(n.word, i - 1) || substr(n.word, i + 1), n.word

@@ -18,6 +18,7 @@ from search.settings import Settings
 from tests.search.library import Library
 from tests.support.harness import Headers, auth_for
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_pg import Database
 
 
 @pytest.fixture(scope="session")
@@ -62,3 +63,11 @@ async def search_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.C
 @pytest.fixture
 def library(search_conn: asyncpg.Connection, org_id: UUID, plants: list[UUID]) -> Library:
     return Library(search_conn, org_id, plants)
+
+
+@pytest.fixture
+async def database(role_dsn: Callable[[str], str]) -> AsyncIterator[Database]:
+    db = Database(role_dsn("search"), max_size=4)
+    await db.open()
+    yield db
+    await db.close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from unison_web.params import Db, Who
+from unison_web.etag import tagged
+from unison_web.params import Db, IfMatch, Who, required_version
 
 BASE = "/api/search"
 
-__all__ = ["BASE", "Db", "Who"]
+__all__ = ["BASE", "Db", "IfMatch", "Who", "required_version", "tagged"]
