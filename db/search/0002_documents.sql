@@ -80,7 +80,8 @@ CREATE TABLE search.postings (
     term            text COLLATE "C" NOT NULL,
     doc_id          bigint NOT NULL,
     impact          real NOT NULL,
-    PRIMARY KEY (organization_id, term, doc_id)
+    -- The impact rides in the key's index: a candidate's score is an index-only probe.
+    PRIMARY KEY (organization_id, term, doc_id) INCLUDE (impact)
 );
 -- A term's best documents first: the candidates of a query are read from here, bounded.
 CREATE INDEX postings_by_impact ON search.postings (organization_id, term, impact DESC, doc_id);

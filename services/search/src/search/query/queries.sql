@@ -77,30 +77,36 @@ WITH driver AS (
     CROSS JOIN LATERAL (
         SELECT p.doc_id FROM search.postings p
         WHERE p.organization_id = app.current_org() AND p.term = d.term
-        ORDER BY p.impact DESC
+        ORDER BY p.impact DESC, p.doc_id
         LIMIT $2
     ) p
     UNION
     SELECT unnest($7::bigint[])
 ), q AS (
     SELECT * FROM unnest($3::text[], $4::integer[], $5::float8[]) AS q(term, grp, weight)
-), scored AS (
-    SELECT c.doc_id, coalesce(sum(g.best), 0)::float8 AS score, count(g.grp)::integer AS groups
+), best AS (
+    -- Each candidate's best alternative per group: a primary-key probe per candidate and
+    -- term (LATERAL: never a scan of a common term's every posting).
+    SELECT c.doc_id, q.grp, max(p.impact * q.weight) AS best
     FROM driver c
-    LEFT JOIN LATERAL (
-        SELECT q.grp, max(p.impact * q.weight) AS best
-        FROM q
-        JOIN search.postings p ON p.organization_id = app.current_org() AND p.term = q.term
-            AND p.doc_id = c.doc_id
-        GROUP BY q.grp
-    ) g ON true
+    CROSS JOIN q
+    CROSS JOIN LATERAL (
+        SELECT p.impact FROM search.postings p
+        WHERE p.organization_id = app.current_org() AND p.term = q.term AND p.doc_id = c.doc_id
+        LIMIT 1  -- at most one row anyway; keeps the planner from flattening it into a join
+    ) p
+    GROUP BY c.doc_id, q.grp
+), scored AS (
+    SELECT c.doc_id, coalesce(sum(b.best), 0)::float8 AS score, count(b.grp)::integer AS groups
+    FROM driver c
+    LEFT JOIN best b ON b.doc_id = c.doc_id
     GROUP BY c.doc_id
-), must AS (
+), must AS MATERIALIZED (
     SELECT string_agg('(' || x::text || ')', ' & ')::tsquery AS tq
     FROM unnest($14::text[]) AS p(text)
     CROSS JOIN LATERAL phraseto_tsquery(search.config(), p.text) AS x
     WHERE numnode(x) > 0
-), must_not AS (
+), must_not AS MATERIALIZED (
     SELECT string_agg('(' || x::text || ')', ' | ')::tsquery AS tq
     FROM unnest($15::text[]) AS p(text)
     CROSS JOIN LATERAL phraseto_tsquery(search.config(), p.text) AS x
