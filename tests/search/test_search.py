@@ -162,3 +162,20 @@ async def test_bad_queries_get_a_4xx_or_nothing(
         "/api/search", params={"q": "torque", "cursor": "not-a-cursor"}, headers=auth()
     )
     assert response.status_code == 422
+
+
+async def test_a_very_common_word_counts_its_best_candidates_only(
+    client: Client, auth: Headers, library: Library, monkeypatch: Any
+) -> None:
+    from search.query import engine
+
+    monkeypatch.setattr(engine, "BOUND", 120)
+    # "valve" in 150 documents: more than the bound; the best by BM25 are read (the short
+    # titles, where the word weighs most), the total says it is not every match.
+    await library.add(*[library.doc(f"Valve {i}") for i in range(30)])
+    await library.add(*[library.doc(f"Valve body casting part {i}") for i in range(120)])
+    body = await find(client, auth, "valve", limit=100)
+    assert (body["total"], body["total_exact"]) == (120, False)
+    assert set(titles(body)[:30]) == {f"Valve {i}" for i in range(30)}
+    few = await find(client, auth, "casting")
+    assert (few["total"], few["total_exact"]) == (120, True)

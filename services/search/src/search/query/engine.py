@@ -39,6 +39,7 @@ from unison_web.caller import Caller
 
 BOUND = 2000  # candidates per driver term
 SUGGEST_BOUND = 300
+MIN_PER_TERM = 100
 TYPO_PENALTY = 0.8  # a corrected word counts for less than one typed right
 PREFIX_PENALTY = 0.9  # a completion for less than the word itself
 MAX_CORRECTIONS = 3
@@ -171,12 +172,15 @@ def _plan(prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool) -> t
     else:
         rarest = min(groups, key=frequency) if groups else None
         driver = [t for t in rarest.terms if prepared.df.get(t)] if rarest else []
-    complete = all(prepared.df.get(t, 0) <= bound for t in driver)
+    # The bound is shared by the driving group's alternatives (a prefix's completions, a
+    # typo's corrections), so a query reads about ``bound`` candidates whatever it is.
+    per_term = max(MIN_PER_TERM, bound // max(1, len(driver)))
+    complete = all(prepared.df.get(t, 0) <= per_term for t in driver)
     phrases = [" ".join(c.words) for c in parsed.positive if c.phrase]
     excluded = [" ".join(c.words) for c in parsed.negative]
     plan = Plan(
         driver=driver,
-        bound=bound,
+        bound=per_term,
         terms=terms,
         groups=indexes,
         weights=weights,
