@@ -167,11 +167,19 @@ def _plan(prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool) -> t
     def frequency(g: Group) -> int:
         return sum(prepared.df.get(t, 0) for t in g.terms)
 
+    driver_group, driver_weight = -1, 0.0
     if relaxed:
         driver = [t for t in terms if prepared.df.get(t)]
     else:
         rarest = min(groups, key=frequency) if groups else None
         driver = [t for t in rarest.terms if prepared.df.get(t)] if rarest else []
+        if rarest is not None and len(rarest.terms) == 1 and driver:
+            driver_group = groups.index(rarest)
+            driver_weight = next(
+                w
+                for t, g, w in zip(terms, indexes, weights, strict=True)
+                if g == driver_group and t == driver[0]
+            )
     # The bound is shared by the driving group's alternatives (a prefix's completions, a
     # typo's corrections), so a query reads about ``bound`` candidates whatever it is.
     per_term = max(MIN_PER_TERM, bound // max(1, len(driver)))
@@ -188,6 +196,8 @@ def _plan(prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool) -> t
         min_groups=1 if relaxed else len(groups),
         phrases=phrases,
         excluded=excluded,
+        driver_group=driver_group,
+        driver_weight=driver_weight,
     )
     return plan, complete
 

@@ -71,17 +71,25 @@ UNION
 -- a group counting its best alternative; it must match $6 groups (code matches need
 -- none). Filters: $8 types, $9 statuses, $10 plants, $11 material groups, $12-$13 the
 -- date range, $14 phrases that must occur, $15 words or phrases that must not.
-WITH driver AS (
-    SELECT p.doc_id
+-- $16: the driving group when it is one term (else -1), $17 its weight: its impact comes
+-- with the scan, so that group is not probed again (a one-word query probes nothing).
+WITH driven AS (
+    SELECT p.doc_id, p.impact
     FROM unnest($1::text[]) AS d(term)
     CROSS JOIN LATERAL (
-        SELECT p.doc_id FROM search.postings p
+        SELECT p.doc_id, p.impact FROM search.postings p
         WHERE p.organization_id = app.current_org() AND p.term = d.term
         ORDER BY p.impact DESC, p.doc_id
         LIMIT $2
     ) p
-    UNION
-    SELECT unnest($7::bigint[])
+), driver AS (
+    SELECT x.doc_id, max(x.impact) AS impact
+    FROM (
+        SELECT doc_id, impact FROM driven
+        UNION ALL
+        SELECT unnest($7::bigint[]), NULL::real
+    ) x
+    GROUP BY x.doc_id
 ), q AS (
     SELECT * FROM unnest($3::text[], $4::integer[], $5::float8[]) AS q(term, grp, weight)
 ), best AS (
@@ -95,7 +103,12 @@ WITH driver AS (
         WHERE p.organization_id = app.current_org() AND p.term = q.term AND p.doc_id = c.doc_id
         LIMIT 1  -- at most one row anyway; keeps the planner from flattening it into a join
     ) p
+    WHERE q.grp <> $16::integer OR c.impact IS NULL
     GROUP BY c.doc_id, q.grp
+    UNION ALL
+    SELECT c.doc_id, $16::integer, c.impact * $17::float8
+    FROM driver c
+    WHERE $16::integer >= 0 AND c.impact IS NOT NULL
 ), scored AS (
     SELECT c.doc_id, coalesce(sum(b.best), 0)::float8 AS score, count(b.grp)::integer AS groups
     FROM driver c

@@ -64,6 +64,8 @@ class Plan:
     min_groups: int
     phrases: list[str]
     excluded: list[str]
+    driver_group: int = -1  # the driving group when it is one term: scored from its scan
+    driver_weight: float = 0.0
 
 
 async def analyze(conn: asyncpg.Connection, words: Sequence[str]) -> tuple[list[Analyzed], int]:
@@ -131,6 +133,8 @@ async def hits(conn: asyncpg.Connection, plan: Plan, filters: Filters) -> list[C
         filters.date_to,
         plan.phrases,
         plan.excluded,
+        plan.driver_group,
+        plan.driver_weight,
     )
     return [
         Candidate(
