@@ -59,6 +59,8 @@ class MaintenanceWorkOrderStatusChanged(Event, frozen=True, kw_only=True):
     due_date: date | None = None
     priority: int
     version: int
+    # Added for search (what is wrong or to be done); older messages lack it.
+    description: str | None = None
 
 
 class EquipmentChanged(Event, frozen=True, kw_only=True):

@@ -38,6 +38,8 @@ def _expiring(organization_id: UUID, plan: Plan) -> InspectionPlanChanged:
         status=plan.status,
         valid_from=plan.valid_from,
         valid_to=plan.valid_to,
+        description=plan.description,
+        supplier=plan.supplier,
         expiring=True,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
+from search.admin.routes import admin_router
 from search.query.routes import query_router
 from search.settings import Settings
 from unison_web.auth import TokenVerifier
@@ -20,7 +21,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "search",
         settings,
         description=DESCRIPTION,
-        route_handlers=[query_router()],
+        route_handlers=[query_router(), admin_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )
