@@ -62,3 +62,13 @@ async def search_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.C
 @pytest.fixture
 def library(search_conn: asyncpg.Connection, org_id: UUID, plants: list[UUID]) -> Library:
     return Library(search_conn, org_id, plants)
+
+
+@pytest.fixture
+async def quality_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.Connection]:
+    """Quality's runtime role: its read model of materials is fed here as its worker would."""
+    conn = await asyncpg.connect(role_dsn("quality"))
+    try:
+        yield conn
+    finally:
+        await conn.close()
