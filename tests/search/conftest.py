@@ -72,3 +72,13 @@ async def quality_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.
         yield conn
     finally:
         await conn.close()
+
+
+@pytest.fixture
+async def production_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.Connection]:
+    """Production's runtime role, for its read model of materials."""
+    conn = await asyncpg.connect(role_dsn("production"))
+    try:
+        yield conn
+    finally:
+        await conn.close()

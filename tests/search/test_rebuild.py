@@ -16,11 +16,13 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from inventory.demo import seed_units
+from production.read_models import handlers as production_read_models
 from quality.read_models import handlers as quality_read_models
 from search.admin import rebuild
 from search.admin.settings import RebuildSettings
 from search.documents import repo
 from search.documents.models import DocumentGone
+from tests.production.floor import THREE_SHIFTS
 from tests.search.library import Library
 from tests.search.sources import (
     CLIENT_ID,
@@ -38,7 +40,7 @@ CONTENT = (
     "entity_type, entity_id, plant_id, code, title, body, extra, status, material_group,"
     " doc_date, link, deleted"
 )
-QUERIES = ["bearing", "6204", "press", "scratches", "leak", "housing", "L-100", "incoming"]
+QUERIES = ["bearing", "6204", "press", "scratches", "leak", "housing", "L-100", "incoming", "wo"]
 
 
 @pytest.fixture
@@ -87,9 +89,13 @@ class Factory:
     their events), the way users make them."""
 
     def __init__(
-        self, http: httpx.AsyncClient, auth: Headers, plants: list[UUID], quality_conn: Any
+        self,
+        http: httpx.AsyncClient,
+        auth: Headers,
+        plants: list[UUID],
+        read_models: dict[str, asyncpg.Connection],
     ) -> None:
-        self.http, self.auth, self.plants, self.quality_conn = http, auth, plants, quality_conn
+        self.http, self.auth, self.plants, self.read_models = http, auth, plants, read_models
 
     async def call(self, method: str, path: str, expect: int, **kwargs: Any) -> Any:
         headers = {**self.auth(), **kwargs.pop("headers", {})}
@@ -102,7 +108,8 @@ class Factory:
         material: dict[str, Any] = await self.call(
             "POST", "/api/inventory/materials", 201, json={**body, "material_group": "BEARINGS"}
         )
-        # Quality keeps materials from inventory's events; its worker is not running here.
+        # Quality and production keep materials from inventory's events; their workers are
+        # not running here.
         event = MaterialCreated(
             organization_id=org_id,
             material_id=UUID(material["id"]),
@@ -113,7 +120,9 @@ class Factory:
             status=material["status"],
             version=1,
         )
-        await as_organization(self.quality_conn, org_id, quality_read_models.on_material, event)
+        quality, production = self.read_models["quality"], self.read_models["production"]
+        await as_organization(quality, org_id, quality_read_models.on_material, event)
+        await as_organization(production, org_id, production_read_models.on_material, event)
         return material
 
 
@@ -147,14 +156,60 @@ async def results(client: AsyncTestClient[Any], auth: Headers) -> dict[str, list
 
 
 async def top_hits(client: AsyncTestClient[Any], auth: Headers) -> list[str]:
-    """The first hit of a search by part, equipment and lot number (exact codes rank
+    """The first hit of a search by part, equipment, lot and order number (exact codes rank
     first, so these never swap)."""
     types: list[str] = []
-    for q in ["BRG-6204-2RS", "PR-400", "L-100"]:
+    for q in ["BRG-6204-2RS", "PR-400", "L-100", "WO-4242"]:
         response = await client.get("/api/search", params={"q": q}, headers=auth())
         items = response.json()["items"]
         types.append(items[0]["entity_type"] if items else "")
     return types
+
+
+async def routing(factory: Factory, plant_id: UUID, material_id: str) -> None:
+    """A released routing of one operation, which a work order of the material needs."""
+    calendar = await factory.call(
+        "POST",
+        "/api/production/calendars",
+        201,
+        json={
+            "plant_id": str(plant_id),
+            "code": "CAL1",
+            "name": "Three shifts",
+            "timezone": "UTC",
+            "patterns": THREE_SHIFTS,
+        },
+    )
+    center = await factory.call(
+        "POST",
+        "/api/production/work-centers",
+        201,
+        json={
+            "plant_id": str(plant_id),
+            "code": "WC1",
+            "name": "CNC lathe",
+            "calendar_id": calendar["id"],
+        },
+    )
+    operation = {
+        "operation_no": 10,
+        "description": "Turn",
+        "work_center_id": center["id"],
+        "cycle_seconds": "30",
+        "setup_seconds": 600,
+    }
+    await factory.call(
+        "POST",
+        "/api/production/routings",
+        201,
+        json={
+            "plant_id": str(plant_id),
+            "material_id": material_id,
+            "valid_from": "2020-01-01",
+            "status": "released",
+            "operations": [operation],
+        },
+    )
 
 
 async def build_through_events(
@@ -245,10 +300,19 @@ async def build_through_events(
         "status": "released",
     }
     await factory.call("POST", "/api/quality/inspection-plans", 201, json=plan)
+    await routing(factory, plants[1], housing["id"])
+    order = {
+        "plant_id": str(plants[1]),
+        "material_id": housing["id"],
+        "quantity": "25",
+        "number": "WO-4242",
+        "due_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+    }
+    await factory.call("POST", "/api/production/work-orders", 201, json=order)
 
 
-# Materials 2 + 1 removed, lots 2, equipment, maintenance order, NCR, CAPA, plan.
-EXPECTED = 10
+# Materials 2 + 1 removed, lots 2, equipment, maintenance order, NCR, CAPA, plan, work order.
+EXPECTED = 11
 
 
 async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
@@ -257,6 +321,7 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     admin: asyncpg.Connection,
     owner_conn: asyncpg.Connection,
     quality_conn: asyncpg.Connection,
+    production_conn: asyncpg.Connection,
     client: AsyncTestClient[Any],
     auth: Headers,
     org_id: UUID,
@@ -264,7 +329,8 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     library: Library,
 ) -> None:
     stand_in, http = gateway
-    factory = Factory(http, auth, plants, quality_conn)
+    read_models = {"quality": quality_conn, "production": production_conn}
+    factory = Factory(http, auth, plants, read_models)
     await build_through_events(factory, org_id, plants, owner_conn)
 
     async def all_indexed() -> dict[str, dict[str, Any]] | None:
@@ -275,7 +341,7 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     from_events = await eventually(all_indexed)
     assert sum(d["deleted"] for d in from_events.values()) == 1  # the deleted material
     answers = await results(client, auth)
-    assert await top_hits(client, auth) == ["material", "equipment", "lot"]
+    assert await top_hits(client, auth) == ["material", "equipment", "lot", "work_order"]
 
     # What the events never said or the index lost: a stale document whose deletion was
     # missed, and a document that went missing.
@@ -301,6 +367,7 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     assert job["status"] == "succeeded", job
     assert job["result"]["indexed"]["material"] == 2
     assert job["result"]["indexed"]["lot"] == 2
+    assert job["result"]["indexed"]["work_order"] == 1
     assert job["result"]["removed"] == 1  # the ghost
     assert job["progress_done"] >= 8 and stand_in.tokens_issued == 1
 
@@ -309,7 +376,7 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     assert rebuilt.pop(ghost)["deleted"]
     assert content(rebuilt) == content(from_events)
     assert await results(client, auth) == answers
-    assert await top_hits(client, auth) == ["material", "equipment", "lot"]
+    assert await top_hits(client, auth) == ["material", "equipment", "lot", "work_order"]
     # Every live document was written again, with its source's time of change.
     for key, doc in rebuilt.items():
         if not doc["deleted"]:
