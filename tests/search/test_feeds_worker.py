@@ -14,6 +14,8 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from search.admin import rebuild
+from search.feeds import lots
 from search.worker import EVENT_HANDLERS
 from tests.search.events import Events
 from tests.search.worker_support import emit, eventually, forget_earlier_events, running_worker
@@ -60,6 +62,14 @@ async def indexed(admin: asyncpg.Connection, org_id: UUID) -> dict[str, Any]:
         org_id,
     )
     return {f"{r['entity_type']}:{r['entity_id']}": dict(r) for r in rows}
+
+
+async def test_the_feeds_and_rebuild_queries_prepare_as_the_search_role(
+    search_conn: asyncpg.Connection,
+) -> None:
+    for queries in (lots.Q, rebuild.Q):
+        for _name, statement in queries.items():
+            await search_conn.prepare(statement)
 
 
 async def test_search_queue_is_bound_to_every_topic_the_worker_handles(
