@@ -167,6 +167,7 @@ class Events:
             "valid_from": date(2026, 11, 1),
             "description": "Incoming check of bearing housings",
             "supplier": "Gusswerk Süd",
+            "material_number": "HSG-77",
             **fields,
         }
         return InspectionPlanChanged(

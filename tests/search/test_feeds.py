@@ -126,14 +126,19 @@ def test_a_capa_is_found_by_its_title_and_owner_dated_by_its_due_date() -> None:
     assert (doc.doc_date, doc.link) == (date(2026, 12, 31), f"/quality/capas/{event.capa_id}")
 
 
-def test_an_inspection_plan_is_found_by_its_description_and_supplier() -> None:
+def test_an_inspection_plan_is_found_by_its_material_description_and_supplier() -> None:
     event = EVENTS.inspection_plan()
     doc = inspection_plans.from_event(event)
     assert doc.title == "Incoming check of bearing housings"
+    assert doc.body == "HSG-77 Incoming check of bearing housings"
     assert doc.extra == "goods receipt Gusswerk Süd revision 2"
     assert (doc.status, doc.doc_date) == ("released", date(2026, 11, 1))
     untitled = inspection_plans.from_event(EVENTS.inspection_plan(description=None))
-    assert untitled.title == "Inspection plan, goods receipt, revision 2"
+    assert untitled.title == "Inspection plan HSG-77 goods receipt, revision 2"
+    older = inspection_plans.from_event(
+        EVENTS.inspection_plan(description=None, material_number=None)
+    )
+    assert older.title == "Inspection plan goods receipt, revision 2"
 
 
 def test_equipment_is_found_by_code_name_and_maker_and_gone_when_deleted() -> None:

@@ -41,6 +41,7 @@ CONTENT = (
     " doc_date, link, deleted"
 )
 QUERIES = ["bearing", "6204", "press", "scratches", "leak", "housing", "L-100", "incoming", "wo"]
+QUERIES += ["HSG-77"]
 
 
 @pytest.fixture
@@ -159,7 +160,7 @@ async def top_hits(client: AsyncTestClient[Any], auth: Headers) -> list[str]:
     """The first hit of a search by part, equipment, lot and order number (exact codes rank
     first, so these never swap)."""
     types: list[str] = []
-    for q in ["BRG-6204-2RS", "PR-400", "L-100", "WO-4242"]:
+    for q in ["BRG-6204-2RS", "PR-400", "L-100", "WO-4242", "incoming"]:
         response = await client.get("/api/search", params={"q": q}, headers=auth())
         items = response.json()["items"]
         types.append(items[0]["entity_type"] if items else "")
@@ -341,7 +342,15 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     from_events = await eventually(all_indexed)
     assert sum(d["deleted"] for d in from_events.values()) == 1  # the deleted material
     answers = await results(client, auth)
-    assert await top_hits(client, auth) == ["material", "equipment", "lot", "work_order"]
+    # The plan is found by its material's number too.
+    assert "inspection_plan" in {t for t, _ in answers["HSG-77"][:-1]}
+    assert await top_hits(client, auth) == [
+        "material",
+        "equipment",
+        "lot",
+        "work_order",
+        "inspection_plan",
+    ]
 
     # What the events never said or the index lost: a stale document whose deletion was
     # missed, and a document that went missing.
@@ -376,7 +385,13 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     assert rebuilt.pop(ghost)["deleted"]
     assert content(rebuilt) == content(from_events)
     assert await results(client, auth) == answers
-    assert await top_hits(client, auth) == ["material", "equipment", "lot", "work_order"]
+    assert await top_hits(client, auth) == [
+        "material",
+        "equipment",
+        "lot",
+        "work_order",
+        "inspection_plan",
+    ]
     # Every live document was written again, with its source's time of change.
     for key, doc in rebuilt.items():
         if not doc["deleted"]:

@@ -138,6 +138,7 @@ class InspectionPlanChanged(Event, frozen=True, kw_only=True):
     # Added for search (what the plan is about); older messages lack them.
     description: str | None = None
     supplier: str | None = None
+    material_number: str | None = None
 
 
 class QualityFigures(Event, frozen=True, kw_only=True):

@@ -134,7 +134,9 @@ async def run(ctx: JobContext, settings: RebuildSettings, http: httpx.AsyncClien
             inspection_plans.ENTITY,
             inspection_plans.SOURCE,
             inspection_plans.InspectionPlan,
-            inspection_plans.document,
+            lambda p, at: inspection_plans.document(
+                msgspec.structs.replace(p, material_number=numbers.get(p.material_id)), at
+            ),
         )
         await rebuild.feed(
             equipment.ENTITY, equipment.SOURCE, equipment.Equipment, equipment.document

@@ -1,6 +1,7 @@
 """Quality's inspection plans: ``quality.inspection_plan.changed``; the rebuild reads
-``GET /api/quality/inspection-plans``. Scoped to the plan's plant. The event carries no
-material number, so a plan is found by its description, supplier and trigger."""
+``GET /api/quality/inspection-plans`` (the material number from the materials it read
+first). Scoped to the plan's plant: found by its material's number, description, supplier
+and trigger."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class InspectionPlan(msgspec.Struct, frozen=True, kw_only=True):
     valid_from: date
     description: str | None = None
     supplier: str | None = None
+    material_number: str | None = None
 
 
 def document(plan: InspectionPlan, changed_at: datetime) -> DocumentIn:
@@ -36,8 +38,9 @@ def document(plan: InspectionPlan, changed_at: datetime) -> DocumentIn:
         entity_type=ENTITY,
         entity_id=str(plan.id),
         plant_id=plan.plant_id,
-        title=plan.description or f"Inspection plan, {trigger}, revision {plan.revision}",
-        body=plan.description or "",
+        title=plan.description
+        or words("Inspection plan", plan.material_number, f"{trigger}, revision {plan.revision}"),
+        body=words(plan.material_number, plan.description),
         extra=words(trigger, plan.supplier, f"revision {plan.revision}"),
         status=plan.status,
         doc_date=plan.valid_from,
@@ -59,6 +62,7 @@ def from_event(event: InspectionPlanChanged) -> DocumentIn:
         valid_from=event.valid_from,
         description=event.description,
         supplier=event.supplier,
+        material_number=event.material_number,
     )
     return document(plan, event.occurred_at)
 
