@@ -13,8 +13,9 @@ SELECT pgmq.bind_topic('production.work_order.status_changed', 'search_events');
 SELECT pgmq.bind_topic('quality.ncr.changed', 'search_events');
 SELECT pgmq.bind_topic('quality.capa.changed', 'search_events');
 SELECT pgmq.bind_topic('quality.inspection_plan.changed', 'search_events');
--- Maintenance: equipment and maintenance work orders.
+-- Maintenance: equipment, its documents (files) and maintenance work orders.
 SELECT pgmq.bind_topic('maintenance.equipment.changed', 'search_events');
+SELECT pgmq.bind_topic('maintenance.equipment_document.*', 'search_events');
 SELECT pgmq.bind_topic('maintenance.work_order.status_changed', 'search_events');
 
 -- The plants the organization's documents are in: the rebuild job scopes its transaction

@@ -15,7 +15,12 @@ from unison_events.inventory import (
     MaterialCreated,
     MaterialDeleted,
 )
-from unison_events.maintenance import EquipmentChanged, MaintenanceWorkOrderStatusChanged
+from unison_events.maintenance import (
+    EquipmentChanged,
+    EquipmentDocumentAdded,
+    EquipmentDocumentDeleted,
+    MaintenanceWorkOrderStatusChanged,
+)
 from unison_events.production import WorkOrderCreated, WorkOrderStatusChanged
 from unison_events.quality import CapaChanged, InspectionPlanChanged, NcrChanged
 
@@ -206,4 +211,26 @@ class Events:
             organization_id=self.org_id,
             plant_id=self.plants[plant],
             **values,
+        )
+
+    def equipment_document(
+        self, machine: EquipmentChanged, filename: str = "PR-400_operating_manual.pdf"
+    ) -> EquipmentDocumentAdded:
+        return EquipmentDocumentAdded(
+            organization_id=self.org_id,
+            plant_id=machine.plant_id,
+            document_id=uuid4(),
+            equipment_id=machine.equipment_id,
+            equipment_code=machine.code,
+            filename=filename,
+            content_type="application/pdf",
+            uploaded_at=datetime(2026, 11, 20, 8, 0, tzinfo=UTC),
+        )
+
+    def equipment_document_deleted(self, added: EquipmentDocumentAdded) -> EquipmentDocumentDeleted:
+        return EquipmentDocumentDeleted(
+            organization_id=self.org_id,
+            plant_id=added.plant_id,
+            document_id=added.document_id,
+            equipment_id=added.equipment_id,
         )

@@ -11,6 +11,7 @@ from search.documents.models import DocumentGone
 from search.feeds import (
     capas,
     equipment,
+    equipment_documents,
     inspection_plans,
     lots,
     maintenance_orders,
@@ -152,6 +153,26 @@ def test_equipment_is_found_by_code_name_and_maker_and_gone_when_deleted() -> No
     assert isinstance(gone, DocumentGone) and gone.entity_id == str(event.equipment_id)
 
 
+def test_an_equipment_document_is_found_by_its_file_name_and_the_equipment_code() -> None:
+    machine = EVENTS.equipment(plant=1)
+    added = EVENTS.equipment_document(machine)
+    doc = equipment_documents.from_event(added)
+    assert (doc.title, doc.body) == (
+        "PR-400_operating_manual.pdf",
+        "PR 400 operating manual PR-400",
+    )
+    assert (doc.extra, doc.doc_date, doc.plant_id) == (
+        "application/pdf",
+        date(2026, 11, 20),
+        EVENTS.plants[1],
+    )
+    assert doc.link == (
+        f"/maintenance/equipment/{machine.equipment_id}/documents/{added.document_id}"
+    )
+    gone = equipment_documents.gone(EVENTS.equipment_document_deleted(added))
+    assert (gone.entity_type, gone.entity_id) == ("equipment_document", str(added.document_id))
+
+
 def test_a_maintenance_order_is_found_by_its_title_and_description() -> None:
     event = EVENTS.maintenance_order()
     doc = maintenance_orders.from_event(event)
@@ -174,6 +195,8 @@ def test_the_worker_handles_every_topic_bound_to_its_queue() -> None:
         quality.CapaChanged,
         quality.InspectionPlanChanged,
         maintenance.EquipmentChanged,
+        maintenance.EquipmentDocumentAdded,
+        maintenance.EquipmentDocumentDeleted,
         maintenance.MaintenanceWorkOrderStatusChanged,
     }
     assert set(EVENT_HANDLERS) == {e.topic for e in bound}

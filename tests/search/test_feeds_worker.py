@@ -96,6 +96,8 @@ async def test_events_of_every_source_become_documents_in_their_plants(
     plants: list[UUID],
 ) -> None:
     material = events.material()
+    press = events.equipment(plant=1)
+    manual = events.equipment_document(press)
     sources = [
         material,
         events.receipt(material.material_id, "L-0042"),
@@ -103,11 +105,12 @@ async def test_events_of_every_source_become_documents_in_their_plants(
         events.ncr(),
         events.capa(),
         events.inspection_plan(),
-        events.equipment(plant=1),
+        press,
+        manual,
         events.maintenance_order(),
     ]
     await emit(admin, *sources)
-    docs = await eventually(lambda: _count(admin, org_id, 8))
+    docs = await eventually(lambda: _count(admin, org_id, 9))
     assert {key.split(":")[0] for key in docs} == {
         "material",
         "lot",
@@ -116,6 +119,7 @@ async def test_events_of_every_source_become_documents_in_their_plants(
         "capa",
         "inspection_plan",
         "equipment",
+        "equipment_document",
         "maintenance_order",
     }
 
@@ -128,6 +132,14 @@ async def test_events_of_every_source_become_documents_in_their_plants(
     assert await found(client, plant0, "press") == []
     assert await found(client, plant0, "WO-100042") == []
     assert [h["entity_type"] for h in await found(client, auth, "WO-100042")] == ["work_order"]
+    assert [h["title"] for h in await found(client, auth, "operating manual")] == [
+        "PR-400_operating_manual.pdf"
+    ]
+    await emit(admin, events.equipment_document_deleted(manual))
+    key = f"equipment_document:{manual.document_id}"
+    await eventually(lambda: _deleted(admin, org_id, key))
+    after = await found(client, auth, "operating manual")
+    assert "equipment_document" not in {h["entity_type"] for h in after}
 
 
 def auth_for_plants(auth: Headers, plant_ids: list[UUID]) -> Headers:

@@ -41,7 +41,7 @@ CONTENT = (
     " doc_date, link, deleted"
 )
 QUERIES = ["bearing", "6204", "press", "scratches", "leak", "housing", "L-100", "incoming", "wo"]
-QUERIES += ["HSG-77"]
+QUERIES += ["HSG-77", "manual"]
 
 
 @pytest.fixture
@@ -261,6 +261,14 @@ async def build_through_events(
     )
     await factory.call(
         "POST",
+        f"/api/maintenance/equipment/{press['id']}/documents",
+        201,
+        params={"filename": "press_hydraulics_manual.pdf"},
+        content=b"%PDF-1.4 hydraulics",
+        headers={"Content-Type": "application/pdf"},
+    )
+    await factory.call(
+        "POST",
         "/api/maintenance/work-orders",
         201,
         json={
@@ -312,8 +320,9 @@ async def build_through_events(
     await factory.call("POST", "/api/production/work-orders", 201, json=order)
 
 
-# Materials 2 + 1 removed, lots 2, equipment, maintenance order, NCR, CAPA, plan, work order.
-EXPECTED = 11
+# Materials 2 + 1 removed, lots 2, equipment and its manual, maintenance order, NCR, CAPA,
+# plan, work order.
+EXPECTED = 12
 
 
 async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
@@ -344,6 +353,7 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     answers = await results(client, auth)
     # The plan is found by its material's number too.
     assert "inspection_plan" in {t for t, _ in answers["HSG-77"][:-1]}
+    assert "equipment_document" in {t for t, _ in answers["manual"][:-1]}
     assert await top_hits(client, auth) == [
         "material",
         "equipment",
@@ -377,6 +387,7 @@ async def test_a_rebuild_through_the_apis_gives_the_index_the_events_gave(
     assert job["result"]["indexed"]["material"] == 2
     assert job["result"]["indexed"]["lot"] == 2
     assert job["result"]["indexed"]["work_order"] == 1
+    assert job["result"]["indexed"]["equipment_document"] == 1
     assert job["result"]["removed"] == 1  # the ghost
     assert job["progress_done"] >= 8 and stand_in.tokens_issued == 1
 

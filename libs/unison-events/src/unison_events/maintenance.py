@@ -80,6 +80,24 @@ class EquipmentChanged(Event, frozen=True, kw_only=True):
     deleted: bool = False
 
 
+class EquipmentDocumentAdded(Event, frozen=True, kw_only=True):
+    """A file (manual, drawing, certificate) was attached to equipment (search keeps them)."""
+
+    topic: ClassVar[str] = "maintenance.equipment_document.added"
+    document_id: UUID
+    equipment_id: UUID
+    equipment_code: str
+    filename: str
+    content_type: str
+    uploaded_at: datetime
+
+
+class EquipmentDocumentDeleted(Event, frozen=True, kw_only=True):
+    topic: ClassVar[str] = "maintenance.equipment_document.deleted"
+    document_id: UUID
+    equipment_id: UUID
+
+
 class PartLine(msgspec.Struct, frozen=True, kw_only=True):
     """A spare part to issue, in ``unit``; ``lot`` None: inventory chooses (first
     expiring, first in)."""
@@ -133,6 +151,8 @@ ALL = (
     MaintenanceWorkOrderCompleted,
     MaintenanceWorkOrderStatusChanged,
     EquipmentChanged,
+    EquipmentDocumentAdded,
+    EquipmentDocumentDeleted,
     PartsIssueRequested,
     EquipmentKpis,
 )

@@ -11,6 +11,7 @@ from search.admin.settings import RebuildSettings
 from search.feeds import (
     capas,
     equipment,
+    equipment_documents,
     inspection_plans,
     lots,
     maintenance_orders,
@@ -27,7 +28,12 @@ from unison_events.inventory import (
     MaterialCreated,
     MaterialDeleted,
 )
-from unison_events.maintenance import EquipmentChanged, MaintenanceWorkOrderStatusChanged
+from unison_events.maintenance import (
+    EquipmentChanged,
+    EquipmentDocumentAdded,
+    EquipmentDocumentDeleted,
+    MaintenanceWorkOrderStatusChanged,
+)
 from unison_events.production import WorkOrderCreated, WorkOrderStatusChanged
 from unison_events.quality import CapaChanged, InspectionPlanChanged, NcrChanged
 from unison_worker import run_worker
@@ -44,6 +50,8 @@ EVENT_HANDLERS: dict[str, Handler] = {
     CapaChanged.topic: capas.on_capa,
     InspectionPlanChanged.topic: inspection_plans.on_inspection_plan,
     EquipmentChanged.topic: equipment.on_equipment,
+    EquipmentDocumentAdded.topic: equipment_documents.on_added,
+    EquipmentDocumentDeleted.topic: equipment_documents.on_deleted,
     MaintenanceWorkOrderStatusChanged.topic: maintenance_orders.on_maintenance_order,
 }
 EVENT_TYPES = EventTypes(
@@ -58,6 +66,8 @@ EVENT_TYPES = EventTypes(
     CapaChanged,
     InspectionPlanChanged,
     EquipmentChanged,
+    EquipmentDocumentAdded,
+    EquipmentDocumentDeleted,
     MaintenanceWorkOrderStatusChanged,
 )
 

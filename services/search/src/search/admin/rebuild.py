@@ -26,6 +26,7 @@ from search.documents.models import DocumentGone, DocumentIn
 from search.feeds import (
     capas,
     equipment,
+    equipment_documents,
     inspection_plans,
     lots,
     maintenance_orders,
@@ -88,6 +89,13 @@ class Rebuild:
             await self.index(entity, [make(row, at) for row, at in page])
         return found
 
+    async def feed_listing(
+        self, entity: str, path: str, kind: type[T], make: Callable[[T], DocumentIn]
+    ) -> None:
+        """An unpaged list whose rows never change (no ``updated_at``)."""
+        rows = await self.sources.listing(path)
+        await self.index(entity, [make(msgspec.convert(row, kind, strict=False)) for row in rows])
+
     async def remove_unseen(self) -> int:
         """Remove what the index has and no source listed, type by type."""
         reach = list(self.claims.plants)
@@ -116,41 +124,69 @@ async def run(ctx: JobContext, settings: RebuildSettings, http: httpx.AsyncClien
                 "the search client belongs to another organization than the rebuild's"
             )
         rebuild = Rebuild(ctx, sources, claims)
-        found = await rebuild.feed(
-            materials.ENTITY, materials.SOURCE, materials.Material, materials.document
-        )
-        numbers = {m.id: m.number for m in found}
-        for material_id in numbers:
-            await rebuild.feed(lots.ENTITY, lots.source(material_id), lots.Lot, lots.document)
-        await rebuild.feed(
-            work_orders.ENTITY,
-            work_orders.SOURCE,
-            work_orders.WorkOrder,
-            lambda o, at: work_orders.document(o, numbers.get(o.material_id, ""), at),
-        )
-        await rebuild.feed(ncrs.ENTITY, ncrs.SOURCE, ncrs.Ncr, ncrs.document)
-        await rebuild.feed(capas.ENTITY, capas.SOURCE, capas.Capa, capas.document)
-        await rebuild.feed(
-            inspection_plans.ENTITY,
-            inspection_plans.SOURCE,
-            inspection_plans.InspectionPlan,
-            lambda p, at: inspection_plans.document(
-                msgspec.structs.replace(p, material_number=numbers.get(p.material_id)), at
-            ),
-        )
-        await rebuild.feed(
-            equipment.ENTITY, equipment.SOURCE, equipment.Equipment, equipment.document
-        )
-        await rebuild.feed(
-            maintenance_orders.ENTITY,
-            maintenance_orders.SOURCE,
-            maintenance_orders.MaintenanceOrder,
-            maintenance_orders.document,
-        )
+        numbers = await _inventory(rebuild)
+        await _production_and_quality(rebuild, numbers)
+        await _maintenance(rebuild)
         removed = await rebuild.remove_unseen()
     counts = {entity: len(ids) for entity, ids in rebuild.seen.items()}
     await ctx.progress(rebuild.indexed, rebuild.indexed, f"done: {removed} removed")
     return {"indexed": counts, "removed": removed, "pages": rebuild.pages}
+
+
+async def _inventory(rebuild: Rebuild) -> dict[UUID, str]:
+    """Materials and their lots; the material numbers, which other documents name."""
+    found = await rebuild.feed(
+        materials.ENTITY, materials.SOURCE, materials.Material, materials.document
+    )
+    numbers = {m.id: m.number for m in found}
+    for material_id in numbers:
+        await rebuild.feed(lots.ENTITY, lots.source(material_id), lots.Lot, lots.document)
+    return numbers
+
+
+async def _production_and_quality(rebuild: Rebuild, numbers: dict[UUID, str]) -> None:
+    def order(o: work_orders.WorkOrder, at: datetime) -> DocumentIn:
+        return work_orders.document(o, numbers.get(o.material_id, ""), at)
+
+    def plan(p: inspection_plans.InspectionPlan, at: datetime) -> DocumentIn:
+        named = msgspec.structs.replace(p, material_number=numbers.get(p.material_id))
+        return inspection_plans.document(named, at)
+
+    await rebuild.feed(work_orders.ENTITY, work_orders.SOURCE, work_orders.WorkOrder, order)
+    await rebuild.feed(ncrs.ENTITY, ncrs.SOURCE, ncrs.Ncr, ncrs.document)
+    await rebuild.feed(capas.ENTITY, capas.SOURCE, capas.Capa, capas.document)
+    await rebuild.feed(
+        inspection_plans.ENTITY, inspection_plans.SOURCE, inspection_plans.InspectionPlan, plan
+    )
+
+
+async def _maintenance(rebuild: Rebuild) -> None:
+    machines = await rebuild.feed(
+        equipment.ENTITY, equipment.SOURCE, equipment.Equipment, equipment.document
+    )
+    rebuild.seen.setdefault(equipment_documents.ENTITY, set())
+    for machine in machines:
+        await rebuild.feed_listing(
+            equipment_documents.ENTITY,
+            equipment_documents.source(machine.id),
+            equipment_documents.EquipmentDocument,
+            _files_of(machine),
+        )
+    await rebuild.feed(
+        maintenance_orders.ENTITY,
+        maintenance_orders.SOURCE,
+        maintenance_orders.MaintenanceOrder,
+        maintenance_orders.document,
+    )
+
+
+def _files_of(
+    machine: equipment.Equipment,
+) -> Callable[[equipment_documents.EquipmentDocument], DocumentIn]:
+    def make(file: equipment_documents.EquipmentDocument) -> DocumentIn:
+        return equipment_documents.document(file, machine.plant_id, machine.code, file.uploaded_at)
+
+    return make
 
 
 def runner(settings: RebuildSettings, http: httpx.AsyncClient | None = None) -> JobHandler:

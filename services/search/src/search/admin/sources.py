@@ -93,7 +93,7 @@ class Sources:
             if cursor is not None:
                 params["cursor"] = cursor
             page = await self._get(path, params)
-            items = page.get("items")
+            items = page.get("items") if isinstance(page, dict) else None
             if not isinstance(items, list):
                 raise SourceUnavailable(f"GET {path} answered no items list")
             yield items
@@ -101,7 +101,14 @@ class Sources:
             if not cursor:
                 return
 
-    async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+    async def listing(self, path: str) -> list[Any]:
+        """An unpaged list (a thing's few attachments)."""
+        answer = await self._get(path, {})
+        if not isinstance(answer, list):
+            raise SourceUnavailable(f"GET {path} answered no list")
+        return answer
+
+    async def _get(self, path: str, params: dict[str, str]) -> Any:
         for attempt in range(2):
             headers = {"Authorization": f"Bearer {self._token}"}
             try:
@@ -115,6 +122,5 @@ class Sources:
                 raise SourceUnavailable(
                     f"GET {path} answered {response.status_code}: {response.text[:500]}"
                 )
-            body: dict[str, Any] = response.json()
-            return body
+            return response.json()
         raise SourceUnavailable(f"GET {path}: the gateway keeps refusing the search client")
