@@ -71,3 +71,23 @@ async def database(role_dsn: Callable[[str], str]) -> AsyncIterator[Database]:
     await db.open()
     yield db
     await db.close()
+
+
+@pytest.fixture
+async def quality_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.Connection]:
+    """Quality's runtime role: its read model of materials is fed here as its worker would."""
+    conn = await asyncpg.connect(role_dsn("quality"))
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def production_conn(role_dsn: Callable[[str], str]) -> AsyncIterator[asyncpg.Connection]:
+    """Production's runtime role, for its read model of materials."""
+    conn = await asyncpg.connect(role_dsn("production"))
+    try:
+        yield conn
+    finally:
+        await conn.close()

@@ -59,6 +59,8 @@ class MaintenanceWorkOrderStatusChanged(Event, frozen=True, kw_only=True):
     due_date: date | None = None
     priority: int
     version: int
+    # Added for search (what is wrong or to be done); older messages lack it.
+    description: str | None = None
 
 
 class EquipmentChanged(Event, frozen=True, kw_only=True):
@@ -76,6 +78,24 @@ class EquipmentChanged(Event, frozen=True, kw_only=True):
     manufacturer: str | None = None
     model: str | None = None
     deleted: bool = False
+
+
+class EquipmentDocumentAdded(Event, frozen=True, kw_only=True):
+    """A file (manual, drawing, certificate) was attached to equipment (search keeps them)."""
+
+    topic: ClassVar[str] = "maintenance.equipment_document.added"
+    document_id: UUID
+    equipment_id: UUID
+    equipment_code: str
+    filename: str
+    content_type: str
+    uploaded_at: datetime
+
+
+class EquipmentDocumentDeleted(Event, frozen=True, kw_only=True):
+    topic: ClassVar[str] = "maintenance.equipment_document.deleted"
+    document_id: UUID
+    equipment_id: UUID
 
 
 class PartLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -131,6 +151,8 @@ ALL = (
     MaintenanceWorkOrderCompleted,
     MaintenanceWorkOrderStatusChanged,
     EquipmentChanged,
+    EquipmentDocumentAdded,
+    EquipmentDocumentDeleted,
     PartsIssueRequested,
     EquipmentKpis,
 )

@@ -108,6 +108,8 @@ class NcrChanged(Event, frozen=True, kw_only=True):
     disposition: str | None = None
     created_at: datetime
     version: int
+    # Added for search (the defect described); older messages lack it.
+    description: str | None = None
 
 
 class CapaChanged(Event, frozen=True, kw_only=True):
@@ -133,6 +135,10 @@ class InspectionPlanChanged(Event, frozen=True, kw_only=True):
     valid_from: date
     valid_to: date | None = None
     expiring: bool = False
+    # Added for search (what the plan is about); older messages lack them.
+    description: str | None = None
+    supplier: str | None = None
+    material_number: str | None = None
 
 
 class QualityFigures(Event, frozen=True, kw_only=True):

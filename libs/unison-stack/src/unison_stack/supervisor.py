@@ -42,7 +42,11 @@ class ProcessSpec:
 def process_specs(stack: Stack) -> list[ProcessSpec]:
     """Services and workers first, the gateway last (its readiness depends on them)."""
     gateway = f"http://127.0.0.1:{stack.ports.gateway}"
-    common = {"UNISON_JWKS_URL": f"{gateway}/auth/jwks.json", "UNISON_LOG_LEVEL": "INFO"}
+    common = {
+        "UNISON_JWKS_URL": f"{gateway}/auth/jwks.json",
+        "UNISON_GATEWAY_URL": gateway,
+        "UNISON_LOG_LEVEL": "INFO",
+    }
     specs: list[ProcessSpec] = []
     for offset, service in enumerate(SERVICES):
         dsn = stack.role_dsn(f"unison_{service}")

@@ -20,6 +20,7 @@ from quality.notifications import notify
 from quality.plans import repo as plans_repo
 from quality.plans.models import Plan
 from quality.read_models import repo as read_models
+from quality.read_models.repo import MaterialRow
 from unison_bus import JobContext, publish_many
 from unison_events.quality import InspectionPlanChanged
 
@@ -27,7 +28,10 @@ KIND = "quality.daily"
 WARN_AHEAD = timedelta(days=30)
 
 
-def _expiring(organization_id: UUID, plan: Plan) -> InspectionPlanChanged:
+def _expiring(
+    organization_id: UUID, plan: Plan, materials: dict[UUID, MaterialRow]
+) -> InspectionPlanChanged:
+    material = materials.get(plan.material_id)
     return InspectionPlanChanged(
         organization_id=organization_id,
         plant_id=plan.plant_id,
@@ -38,6 +42,9 @@ def _expiring(organization_id: UUID, plan: Plan) -> InspectionPlanChanged:
         status=plan.status,
         valid_from=plan.valid_from,
         valid_to=plan.valid_to,
+        description=plan.description,
+        supplier=plan.supplier,
+        material_number=material.number if material else None,
         expiring=True,
     )
 
@@ -54,8 +61,8 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     async with ctx.database.transaction(tenant) as conn:
         plans = await plans_repo.expiring(conn, today, today + WARN_AHEAD)
         if plans:
-            await publish_many(conn, [_expiring(org, p) for p in plans])
             materials = await read_models.materials_get(conn, list({p.material_id for p in plans}))
+            await publish_many(conn, [_expiring(org, p, materials) for p in plans])
             by_plant: dict[UUID, list[str]] = defaultdict(list)
             for p in plans:
                 m = materials.get(p.material_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
+from search.admin.routes import admin_router
 from search.language.routes import language_router
 from search.query.routes import query_router
 from search.settings import Settings
@@ -21,7 +22,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "search",
         settings,
         description=DESCRIPTION,
-        route_handlers=[query_router(), language_router()],
+        route_handlers=[query_router(), language_router(), admin_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )

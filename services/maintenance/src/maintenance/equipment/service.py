@@ -11,7 +11,11 @@ from maintenance.caller import MAINTAINERS, Caller
 from maintenance.equipment import repo
 from maintenance.equipment.models import Document, Equipment, EquipmentCreate, EquipmentUpdate
 from unison_bus import announce
-from unison_events.maintenance import EquipmentChanged
+from unison_events.maintenance import (
+    EquipmentChanged,
+    EquipmentDocumentAdded,
+    EquipmentDocumentDeleted,
+)
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
 from unison_web.files import Upload
@@ -183,9 +187,21 @@ async def add_document(
         equipment = await repo.get(conn, equipment_id)
         if equipment is None:
             raise NotFound(f"equipment {equipment_id} does not exist")
-        return await repo.document_insert(
+        saved = await repo.document_insert(
             conn, equipment, upload.filename, upload.content_type, upload.content
         )
+        added = EquipmentDocumentAdded(
+            organization_id=caller.tenant.organization_id,
+            plant_id=equipment.plant_id,
+            document_id=saved.id,
+            equipment_id=equipment.id,
+            equipment_code=equipment.code,
+            filename=saved.filename,
+            content_type=saved.content_type,
+            uploaded_at=saved.uploaded_at,
+        )
+        await announce(conn, added, equipment.id)
+        return saved
 
 
 async def documents(db: Database, caller: Caller, equipment_id: UUID) -> list[Document]:
@@ -210,5 +226,13 @@ async def delete_document(
 ) -> None:
     caller.require(*MAINTAINERS)
     async with db.transaction(caller.tenant) as conn:
-        if not await repo.document_delete(conn, equipment_id, document_id):
+        equipment = await repo.get(conn, equipment_id)
+        if equipment is None or not await repo.document_delete(conn, equipment_id, document_id):
             raise NotFound(f"document {document_id} does not exist")
+        deleted = EquipmentDocumentDeleted(
+            organization_id=caller.tenant.organization_id,
+            plant_id=equipment.plant_id,
+            document_id=document_id,
+            equipment_id=equipment_id,
+        )
+        await announce(conn, deleted, equipment_id)

@@ -41,6 +41,7 @@ def status_event(
         due_date=order.due_date,
         priority=order.priority,
         version=order.version,
+        description=order.description,
     )
 
 

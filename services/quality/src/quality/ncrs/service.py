@@ -54,6 +54,7 @@ def _changed(organization_id: UUID, ncr: Ncr) -> NcrChanged:
         disposition=ncr.disposition,
         created_at=ncr.created_at,
         version=ncr.version,
+        description=ncr.description,
     )
 
 

@@ -27,7 +27,8 @@ from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, 
 from unison_web.paging import Page
 
 
-def _event(caller: Caller, plan: Plan) -> InspectionPlanChanged:
+async def _event(conn: asyncpg.Connection, caller: Caller, plan: Plan) -> InspectionPlanChanged:
+    material = await read_models.material(conn, plan.material_id)
     return InspectionPlanChanged(
         organization_id=caller.tenant.organization_id,
         plant_id=plan.plant_id,
@@ -38,6 +39,9 @@ def _event(caller: Caller, plan: Plan) -> InspectionPlanChanged:
         status=plan.status,
         valid_from=plan.valid_from,
         valid_to=plan.valid_to,
+        description=plan.description,
+        supplier=plan.supplier,
+        material_number=material.number if material else None,
     )
 
 
@@ -79,7 +83,7 @@ async def create(db: Database, caller: Caller, data: PlanCreate) -> Plan:
         )
         if data.status == "released":
             plan = await _release(conn, plan)
-        await announce(conn, _event(caller, plan), plan.id)
+        await announce(conn, await _event(conn, caller, plan), plan.id)
         return plan
 
 
@@ -133,7 +137,7 @@ async def replace(
         if (plan.trigger == "periodic") != (data.period_days is not None):
             raise Invalid("a periodic plan needs period_days, and only it", "/period_days")
         saved = await repo.save(conn, plan_id, "draft", _content(data))
-        await announce(conn, _event(caller, saved), saved.id)
+        await announce(conn, await _event(conn, caller, saved), saved.id)
         return saved
 
 
@@ -149,7 +153,7 @@ async def act(db: Database, caller: Caller, plan_id: UUID, action: str, expected
             saved = await _release(conn, plan)
         else:
             saved = await repo.save(conn, plan_id, "obsolete", _content(plan))
-        await announce(conn, _event(caller, saved), saved.id)
+        await announce(conn, await _event(conn, caller, saved), saved.id)
         return saved
 
 
@@ -184,7 +188,7 @@ async def new_revision(db: Database, caller: Caller, plan_id: UUID, data: Revisi
             revision,
             content,
         )
-        await announce(conn, _event(caller, plan), plan.id)
+        await announce(conn, await _event(conn, caller, plan), plan.id)
         return plan
 
 

@@ -1,0 +1,1 @@
+"""Administration of the index: the rebuild job and the endpoint that starts it."""
