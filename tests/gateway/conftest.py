@@ -61,6 +61,9 @@ async def production_service() -> AsyncIterator[tuple[EchoService, str]]:
         yield service, url
 
 
+SEARCH_SERVICE_SECRET = "search-service-secret-for-tests"
+
+
 @pytest.fixture(scope="session")
 def settings(
     gateway_dsn: str,
@@ -77,6 +80,7 @@ def settings(
         login_max_failures=5,
         login_max_failures_per_address=8,
         openapi_cache_seconds=0.0,
+        service_secrets=f"search={SEARCH_SERVICE_SECRET}",
         **FAST_ARGON2,  # type: ignore[arg-type]
     )
 

@@ -121,7 +121,12 @@ def _token_service(settings: Settings, database: Database, keyring: KeyRing) -> 
         window=settings.login_window,
     )
     return TokenService(
-        database, issuer, passwords, limiter, refresh_ttl=settings.refresh_token_ttl
+        database,
+        issuer,
+        passwords,
+        limiter,
+        refresh_ttl=settings.refresh_token_ttl,
+        services=settings.service_credentials,
     )
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from gateway.authz.rules import SERVICE_ROLES
 from unison_config import SettingsError, load
 
 # The embedded default layout (./dev up): services on 8101.., their workers on 8201..
@@ -46,6 +47,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ready_timeout: float = 2.0
     openapi_cache_seconds: float = 30.0
     db_pool_size: int = 10
+    # name=secret pairs, comma-separated: Unison's own workers that may ask for a token of
+    # any organization (the service grant), e.g. search's rebuild. Empty: none may.
+    service_secrets: str = ""
+
+    @property
+    def service_credentials(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for item in filter(None, (part.strip() for part in self.service_secrets.split(","))):
+            name, sep, secret = item.partition("=")
+            if not sep or name.strip() not in SERVICE_ROLES or len(secret.strip()) < 16:
+                raise SettingsError(
+                    "malformed setting UNISON_SERVICE_SECRETS: each item is name=secret, the"
+                    f" name one of {', '.join(sorted(SERVICE_ROLES))} and the secret at least"
+                    " 16 characters"
+                )
+            found[name.strip()] = secret.strip()
+        return found
 
     @property
     def services(self) -> dict[str, str]:

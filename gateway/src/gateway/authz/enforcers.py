@@ -21,7 +21,7 @@ import casbin
 import structlog
 from casbin.persist import Adapter
 
-from gateway.authz.rules import action_matches, object_matches
+from gateway.authz.rules import SERVICE_ROLES, action_matches, object_matches
 from unison_pg import Database, Queries, Tenant
 
 log = structlog.get_logger("gateway.authz")
@@ -71,6 +71,13 @@ async def load_rules(database: Database, organization_id: UUID) -> list[list[str
         arity = 4 if row["ptype"] == "p" else 3
         rules.append([row["ptype"], *(row[f"v{i}"] for i in range(arity))])
     rules.extend(["g", row["subject"], row["role"], domain] for row in assignments)
+    # Unison's own workers act in every organization with the roles the service grant
+    # gives them (a token for one only comes with the deployment's secret).
+    rules.extend(
+        ["g", f"service:{name}", role, domain]
+        for name, roles in sorted(SERVICE_ROLES.items())
+        for role in roles
+    )
     return rules
 
 

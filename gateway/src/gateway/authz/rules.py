@@ -65,6 +65,10 @@ ROLES: dict[str, str] = {
     "integration": "Machine callers such as the SAP integration",
 }
 
+# Unison's own workers and the roles a service-grant token of theirs carries: read only
+# (search's rebuild, reporting's backfill read the other services for an organization).
+SERVICE_ROLES: dict[str, tuple[str, ...]] = {"search": ("viewer",), "reporting": ("viewer",)}
+
 _ALL = "read|write|delete"
 DEFAULT_POLICIES: tuple[tuple[str, str, str], ...] = (
     ("admin", "/api/*", "*"),

@@ -7,12 +7,14 @@ transaction, so a slow argon2 verification never holds a database connection.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 
 import asyncpg
 import msgspec
 
+from gateway.authz.rules import SERVICE_ROLES
 from gateway.passwords import Passwords
 from gateway.tokens import repo
 from gateway.tokens.issuer import AccessTokenIssuer, Identity
@@ -53,7 +55,9 @@ class TokenService:
         limiter: LoginLimiter,
         *,
         refresh_ttl: int,
+        services: dict[str, str] | None = None,
     ) -> None:
+        self._services = services or {}
         self._db = database
         self._issuer = issuer
         self._passwords = passwords
@@ -108,6 +112,41 @@ class TokenService:
             name=client.name,
         )
         # RFC 6749 4.4.3: no refresh token for client credentials; the client asks again.
+        return await self._respond(identity, None)
+
+    async def service(
+        self, name: str, secret: str, organization_id: str, address: str
+    ) -> TokenResponse:
+        """The service grant: one of Unison's own workers (search's rebuild) reads the other
+        services for an organization it was asked to work on. Read-only roles, every plant
+        of the organization, short-lived like every access token; the secret is the
+        deployment's (``UNISON_SERVICE_SECRETS``), not a tenant's."""
+        # Counted as a client named service:<name> (the attempts table knows no other scope).
+        key = ("client", f"service:{name}")
+        await self._limiter.check(key, ("address", address))
+        expected = self._services.get(name)
+        if expected is None or not hmac.compare_digest(expected.encode(), secret.encode()):
+            await self._limiter.record_failure(key, ("address", address))
+            raise invalid_client("unknown service or wrong secret")
+        await self._limiter.clear(key)
+        try:
+            organization = uuid.UUID(organization_id)
+        except ValueError:
+            raise OAuthError("invalid_request", "organization_id is not a UUID") from None
+        async with self._db.transaction(None, readonly=True) as conn:
+            await repo.set_tenant(conn, organization, f"service:{name}")
+            known = await repo.organization_name(conn, organization)
+            plants = await repo.organization_plants(conn, organization)
+        if known is None:
+            raise OAuthError("invalid_grant", "no such organization")
+        identity = Identity(
+            subject=f"service:{name}",
+            organization_id=organization,
+            plant_ids=plants,
+            roles=SERVICE_ROLES[name],
+            kind="service",
+            name=f"Unison {name} service",
+        )
         return await self._respond(identity, None)
 
     async def refresh(self, refresh_token: str) -> TokenResponse:

@@ -103,3 +103,11 @@ INSERT INTO identity.login_attempts (scope, key) VALUES ($1, $2)
 
 -- name: clear_login_failures
 DELETE FROM identity.login_attempts WHERE scope = $1 AND key = $2
+
+-- name: organization_plants
+-- Every plant of organization $1, and whether the organization exists (no rows, no plants:
+-- the caller asks find_organization).
+SELECT id FROM identity.plants WHERE organization_id = $1 ORDER BY code
+
+-- name: find_organization
+SELECT id, name FROM identity.organizations WHERE id = $1

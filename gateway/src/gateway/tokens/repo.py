@@ -124,3 +124,12 @@ async def mark_rotated(conn: asyncpg.Connection, token: RefreshTokenRow) -> None
 
 async def revoke_family(conn: asyncpg.Connection, token: RefreshTokenRow) -> None:
     await conn.execute(Q.revoke_refresh_family, token.organization_id, token.family_id)
+
+
+async def organization_name(conn: asyncpg.Connection, organization_id: UUID) -> str | None:
+    row = await conn.fetchrow(Q.find_organization, organization_id)
+    return None if row is None else str(row["name"])
+
+
+async def organization_plants(conn: asyncpg.Connection, organization_id: UUID) -> tuple[UUID, ...]:
+    return tuple(r["id"] for r in await conn.fetch(Q.organization_plants, organization_id))

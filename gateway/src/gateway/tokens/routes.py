@@ -20,6 +20,9 @@ from gateway.tokens.oauth import (
     required,
 )
 
+# An extension grant (RFC 6749 4.5): Unison's own workers, for an organization.
+SERVICE_GRANT = "urn:unison:grant-type:service"
+
 # Verifiers may cache the key set this long; a new key is published well before it signs.
 JWKS_MAX_AGE = 60
 
@@ -51,6 +54,11 @@ async def _grant(
     if grant_type == "client_credentials":
         client_id, secret = _client_credentials(request, form)
         return await tokens.client_credentials(client_id, secret, _address(request))
+    if grant_type == SERVICE_GRANT:
+        name, secret = _client_credentials(request, form)
+        return await tokens.service(
+            name, secret, required(form, "organization_id"), _address(request)
+        )
     if grant_type == "refresh_token":
         return await tokens.refresh(required(form, "refresh_token"))
     raise OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
@@ -60,7 +68,9 @@ async def _grant(
 async def token(
     request: Request[Any, Any, Any], tokens: NamedDependency[TokenService]
 ) -> Response[bytes]:
-    """Form-encoded: ``password``, ``client_credentials`` or ``refresh_token`` grant."""
+    """Form-encoded: ``password``, ``client_credentials``, ``refresh_token``, or the service
+    grant ``urn:unison:grant-type:service`` (Unison's own workers; Basic auth with the
+    service's name and secret, and ``organization_id``)."""
     issued = await _grant(request, tokens, await read_form(request))
     return Response(msgspec.json.encode(issued), media_type="application/json", headers=NO_STORE)
 

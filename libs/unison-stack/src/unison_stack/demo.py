@@ -30,6 +30,33 @@ FROM inventory.materials WHERE organization_id = $1 ORDER BY number
 """
 
 
+# Search learns everything from the services' events, but most demo data is written by the
+# seeders, not through the APIs: a rebuild (search's worker reads every service's API once
+# the stack runs) fills the index, queued once, while the organization has no index yet.
+SEARCH_INDEXED = "SELECT EXISTS (SELECT 1 FROM search.settings WHERE organization_id = $1)"
+# As bus.enqueue_for_all_organizations does, for one organization (the owner may insert
+# jobs for a service's role, not read them back: the id is made first).
+SEARCH_REBUILD = """
+WITH job AS (SELECT app.uuid7() AS id), queued AS (
+    INSERT INTO bus.jobs (organization_id, id, owner, kind, params, max_attempts, created_by)
+    SELECT $1, job.id, 'unison_search', 'search.rebuild', '{}', 3, 'demo' FROM job
+)
+SELECT pgmq.send('search_jobs', jsonb_build_object('job_id', job.id, 'organization_id', $1::uuid,
+                                                   'kind', 'search.rebuild'))
+FROM job
+"""
+
+
+async def _index_for_search(conn: asyncpg.Connection, orgs: Sequence[DemoOrg]) -> None:
+    for org in orgs:
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT set_config('app.organization_id', $1, true)", str(org.organization_id)
+            )
+            if not await conn.fetchval(SEARCH_INDEXED, org.organization_id):
+                await conn.fetchval(SEARCH_REBUILD, org.organization_id)
+
+
 # Maintenance learns work centers from production's events; the demo hands them over.
 WORK_CENTERS = """
 SELECT id, plant_id, code, name, line
@@ -87,6 +114,7 @@ async def seed(owner_dsn: str) -> list[DemoOrg]:
                     for m in materials
                 ],
             )
+        await _index_for_search(conn, orgs)
         return orgs
     finally:
         await conn.close()

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from unison_stack.roles import ALL_ROLES, SUPERUSER
 
+# Unison's own workers that ask the gateway for a token of an organization (the service
+# grant): each has a secret the gateway knows too.
+GRANT_SERVICES = ("search",)
+
 
 def load_or_create(path: Path) -> dict[str, str]:
     """Passwords by role name; new roles get a new random password, existing ones keep theirs.
@@ -21,8 +25,9 @@ def load_or_create(path: Path) -> dict[str, str]:
             if sep:
                 values[key.strip()] = value.strip()
     changed = False
-    for role in (SUPERUSER, *ALL_ROLES):
-        key = f"PASSWORD_{role.upper()}"
+    wanted = [f"PASSWORD_{role.upper()}" for role in (SUPERUSER, *ALL_ROLES)]
+    wanted += [f"SERVICE_SECRET_{name.upper()}" for name in GRANT_SERVICES]
+    for key in wanted:
         if key not in values:
             values[key] = _secrets.token_urlsafe(24)
             changed = True
@@ -32,9 +37,29 @@ def load_or_create(path: Path) -> dict[str, str]:
         tmp.write_text("".join(f"{k}={v}\n" for k, v in sorted(values.items())))
         os.chmod(tmp, 0o600)
         tmp.replace(path)
-    passwords = {k.removeprefix("PASSWORD_").lower(): v for k, v in values.items()}
+    passwords = {
+        k.removeprefix("PASSWORD_").lower(): v
+        for k, v in values.items()
+        if k.startswith("PASSWORD_")
+    }
     for role in (SUPERUSER, *ALL_ROLES):
         override = os.environ.get(f"UNISON_PASSWORD_{role.upper()}")
         if override:
             passwords[role] = override
     return passwords
+
+
+def service_secrets(path: Path) -> dict[str, str]:
+    """The service grant's secrets by service name (``load_or_create`` makes them);
+    ``UNISON_SERVICE_SECRET_<NAME>`` in the environment wins."""
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.startswith("SERVICE_SECRET_"):
+                values[key.removeprefix("SERVICE_SECRET_").lower()] = value.strip()
+    for name in GRANT_SERVICES:
+        override = os.environ.get(f"UNISON_SERVICE_SECRET_{name.upper()}")
+        if override:
+            values[name] = override
+    return values

@@ -14,7 +14,7 @@ from unison_stack import bootstrap as boot
 from unison_stack.cluster import Cluster
 from unison_stack.paths import DB_DIR, StatePaths
 from unison_stack.roles import DATABASE, OWNER, SUPERUSER
-from unison_stack.secrets import load_or_create
+from unison_stack.secrets import load_or_create, service_secrets
 
 log = structlog.get_logger("unison_stack")
 
@@ -53,6 +53,7 @@ class Stack:
         self.ports = ports
         self.external_url = os.environ.get("DATABASE_URL") or None
         self.passwords = load_or_create(paths.secrets)
+        self.service_secrets = service_secrets(paths.secrets)
         self.cluster = Cluster(paths.pg, paths.logs / "postgres.log", ports.postgres, fast=fast)
 
     @property

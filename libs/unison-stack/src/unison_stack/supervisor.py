@@ -59,14 +59,11 @@ def process_specs(stack: Stack) -> list[ProcessSpec]:
                 {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port)},
             )
         )
-        specs.append(
-            ProcessSpec(
-                f"{service}-worker",
-                f"{service}.worker",
-                port + 100,
-                {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port + 100)},
-            )
-        )
+        worker_env = {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port + 100)}
+        if service in stack.service_secrets:
+            # Its jobs read the other services for an organization (the service grant).
+            worker_env["UNISON_SERVICE_SECRET"] = stack.service_secrets[service]
+        specs.append(ProcessSpec(f"{service}-worker", f"{service}.worker", port + 100, worker_env))
     service_urls = ",".join(
         f"{s.name}=http://127.0.0.1:{s.port}" for s in specs if not s.name.endswith("-worker")
     )
@@ -82,6 +79,9 @@ def process_specs(stack: Stack) -> list[ProcessSpec]:
                 "UNISON_HTTP_PORT": str(stack.ports.gateway),
                 "UNISON_SERVICE_URLS": service_urls,
                 "UNISON_READY_URLS": ready_urls,
+                "UNISON_SERVICE_SECRETS": ",".join(
+                    f"{name}={secret}" for name, secret in sorted(stack.service_secrets.items())
+                ),
             },
         )
     )

@@ -117,11 +117,11 @@ class Rebuild:
 
 
 async def run(ctx: JobContext, settings: RebuildSettings, http: httpx.AsyncClient | None) -> Any:
-    async with Sources(settings, http) as sources:
+    async with Sources(settings, http, ctx.organization_id) as sources:
         claims = sources.claims
         if claims is None or claims.org != ctx.organization_id:
             raise SourceUnavailable(
-                "the search client belongs to another organization than the rebuild's"
+                "the token the gateway gave is for another organization than the rebuild's"
             )
         rebuild = Rebuild(ctx, sources, claims)
         numbers = await _inventory(rebuild)

@@ -1,11 +1,14 @@
 """The other services' list APIs as the rebuild reads them: through the gateway with a
-token of the organization's API client (the client_credentials grant), page by page
+token for the organization (the gateway's service grant, or an API client of the
+organization with client_credentials), page by page
 (keyset cursors), so the rebuild sees exactly what their owners publish and nothing of
 their schemas."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import time
 from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
@@ -15,6 +18,8 @@ import httpx
 import msgspec
 
 from search.admin.settings import RebuildSettings
+
+SERVICE_GRANT = "urn:unison:grant-type:service"
 
 
 class SourceUnavailable(Exception):
@@ -41,8 +46,14 @@ def claims_of(token: str) -> TokenClaims:
 class Sources:
     """``async with Sources(settings) as sources``: a token, then ``pages(path)``."""
 
-    def __init__(self, settings: RebuildSettings, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: RebuildSettings,
+        http: httpx.AsyncClient | None = None,
+        organization_id: UUID | None = None,
+    ) -> None:
         self._settings = settings
+        self._organization_id = organization_id
         self._own = http is None  # a client handed in is its owner's to close
         self._http = http or httpx.AsyncClient(
             base_url=settings.gateway_url, timeout=settings.rebuild_timeout_seconds
@@ -62,28 +73,43 @@ class Sources:
 
     async def _authorize(self) -> None:
         s = self._settings
-        if not s.search_client_id or not s.search_client_secret:
+        if s.service_secret and self._organization_id is not None:
+            data = {
+                "grant_type": SERVICE_GRANT,
+                "organization_id": str(self._organization_id),
+            }
+            auth = ("search", s.service_secret)
+        elif s.search_client_id and s.search_client_secret:
+            data = {"grant_type": "client_credentials"}
+            auth = (s.search_client_id, s.search_client_secret)
+        else:
             raise SourceUnavailable(
-                "the rebuild needs an API client: set UNISON_SEARCH_CLIENT_ID and"
-                " UNISON_SEARCH_CLIENT_SECRET for the search worker"
+                "the rebuild needs the gateway's service grant (UNISON_SERVICE_SECRET) or an"
+                " API client (UNISON_SEARCH_CLIENT_ID and UNISON_SEARCH_CLIENT_SECRET) for the"
+                " search worker"
             )
-        try:
-            response = await self._http.post(
-                "/auth/token",
-                data={"grant_type": "client_credentials"},
-                auth=(s.search_client_id, s.search_client_secret),
-            )
-        except httpx.HTTPError as exc:
-            raise SourceUnavailable(f"the gateway is unreachable: {exc!r}") from None
+        response = await self._token_request(data, auth)
         if response.status_code != 200:
             raise SourceUnavailable(
-                f"the gateway refused the search client ({response.status_code}): {response.text}"
+                f"the gateway refused the search worker ({response.status_code}): {response.text}"
             )
         token = response.json().get("access_token")
         if not isinstance(token, str):
             raise SourceUnavailable("the gateway sent no access_token")
         self._token = token
         self.claims = claims_of(token)
+
+    async def _token_request(self, data: dict[str, str], auth: tuple[str, str]) -> httpx.Response:
+        """The gateway may still be starting (``./dev up`` queues the demo's rebuilds before
+        it runs): connection failures are retried for a while."""
+        deadline = time.monotonic() + self._settings.gateway_wait_seconds
+        while True:
+            try:
+                return await self._http.post("/auth/token", data=data, auth=auth)
+            except httpx.HTTPError as exc:
+                if time.monotonic() >= deadline:
+                    raise SourceUnavailable(f"the gateway is unreachable: {exc!r}") from None
+                await asyncio.sleep(1.0)
 
     async def pages(self, path: str) -> AsyncIterator[list[Any]]:
         """Every page of a keyset-paged list (``{"items": [...], "next_cursor": ...}``)."""
