@@ -22,6 +22,7 @@ from tests.bench import (
     production_floor,
     production_scheduling,
     quality,
+    search_bench,
 )
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb
 from tests.bench.report import Figure, render, write_json
@@ -49,6 +50,7 @@ GROUPS = (
     "scheduling",
     "maintenance",
     "quality",
+    "search",
 )
 
 
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per g
             figures += maintenance.run(gateway, stack.owner_dsn, quick=args.quick)
         if "quality" in wanted:
             figures += quality.run(supervisor, quick=args.quick)
+        if "search" in wanted:
+            figures += search_bench.run(supervisor, orgs, quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()
