@@ -8,9 +8,12 @@
   writers never wait on each other). The bench cluster persists: a corpus already loaded
   (counted by organization, its last document checked) is kept; a larger one is
   truncated and reloaded; a smaller one is completed.
-- Indexing throughput: the first 20,000 documents (10,000 with ``--quick``) written the
-  same way into an empty scratch organization, one connection, every run; and the whole
-  load when this run made it.
+- Indexing throughput: the whole load (kept with the loaded cluster, in
+  ``.data/bench/search-bench.json``, with the index size measured right after it); and
+  every run, the first 10,000 documents written the same way into an empty scratch
+  organization, one connection (removed afterwards).
+- Corpus size: 1,000,000 documents, 50,000 with ``--quick``; ``UNISON_BENCH_SEARCH_DOCS``
+  overrides both (development).
 - Queries: five classes (one word, several words, a typo, a part number, a prefix), each
   drawn from a random document of the corpus, sent to the search service straight
   (``GET /api/search?q=...&limit=10``, one at a time, the organization's admin token),
@@ -58,6 +61,7 @@ from tests.bench.search_corpus import CLASSES, VERSION, Corpus, Doc, Query, quer
 from unison_stack.supervisor import Supervisor
 
 BATCH = 2000
+SCRATCH_DOCS = 10_000
 SCRATCH_ORG = demo_id("organization:search-bench-scratch")
 SCOPE = "SELECT set_config('app.organization_id', $1, true), set_config('app.plant_ids', $2, true)"
 OURS_PATTERN = r"^(mat|ncr|capa|wo|lot|eq)-[0-9]+$"
@@ -585,7 +589,7 @@ def corpus_size(quick: bool) -> int:
 
 
 async def _prepare(
-    supervisor: Supervisor, orgs: tuple[DemoOrg, DemoOrg], docs: list[Doc], quick: bool
+    supervisor: Supervisor, orgs: tuple[DemoOrg, DemoOrg], docs: list[Doc]
 ) -> tuple[Loaded, tuple[float, list[float], int], dict[str, float]]:
     """Our index loaded; its size and load rate (from the run that loaded it, kept beside
     the bench cluster: the scratch organization written after it would count too); the
@@ -617,7 +621,7 @@ async def _prepare(
             )
         else:
             sizes = await _sizes(stack.owner_dsn)
-    sample = docs[: 10_000 if quick else 20_000]
+    sample = docs[:SCRATCH_DOCS]
     rate, seconds = await _scratch_throughput(stack.owner_dsn, role_dsn, sample)
     return loaded, (rate, seconds, len(sample)), sizes
 
@@ -627,7 +631,7 @@ def run(supervisor: Supervisor, orgs: list[DemoOrg], *, quick: bool) -> list[Fig
     by_slug = {o.slug: o for o in orgs}
     pair = (by_slug["acme"], by_slug["globex"])
     docs = Corpus().take(n)
-    loaded, scratch, sizes = asyncio.run(_prepare(supervisor, pair, docs, quick))
+    loaded, scratch, sizes = asyncio.run(_prepare(supervisor, pair, docs))
     base = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         ref = _tantivy_index(docs, base)
