@@ -6,8 +6,9 @@
   runtime role ``unison_search``, batches of 2,000 documents, the organization and its
   plants set on the transaction, both organizations at once (one connection each: their
   writers never wait on each other). The bench cluster persists: a corpus already loaded
-  (counted by organization, its last document checked) is kept; a larger one is
-  truncated and reloaded; a smaller one is completed.
+  (counted by organization, its last document checked) is kept; a larger one, or one
+  written by other search migrations or another corpus version, is truncated and
+  reloaded; a smaller one is completed.
 - Indexing throughput: the whole load (kept with the loaded cluster, in
   ``.data/bench/search-bench.json``, with the index size measured right after it); and
   every run, the first 10,000 documents written the same way into an empty scratch
@@ -35,6 +36,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import tempfile
@@ -58,6 +60,7 @@ from search.query.engine import code_key
 from tests.bench.bus import percentile
 from tests.bench.report import Figure
 from tests.bench.search_corpus import CLASSES, VERSION, Corpus, Doc, Query, queries
+from unison_stack.paths import ROOT
 from unison_stack.supervisor import Supervisor
 
 BATCH = 2000
@@ -151,15 +154,28 @@ class Loaded:
     note: str = ""
 
 
+def migrations_fingerprint() -> str:
+    """The search schema's migrations: an index written by other ones is reloaded."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "db" / "search").glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 async def _ensure_loaded(
-    owner_dsn: str, role_dsn: str, orgs: tuple[DemoOrg, DemoOrg], docs: list[Doc]
+    owner_dsn: str,
+    role_dsn: str,
+    orgs: tuple[DemoOrg, DemoOrg],
+    docs: list[Doc],
+    same_schema: bool,
 ) -> Loaded:
-    """The corpus ``docs`` in our index, loading what is missing."""
+    """The corpus ``docs`` in our index, loading what is missing; all of it when the
+    index was written by other migrations (``same_schema`` false)."""
     conn = await asyncpg.connect(role_dsn)
     try:
         counts = [await _count(conn, o) for o in orgs]
         by_org = [[d for d in docs if d.org == i] for i in (0, 1)]
-        fits = all(c <= len(b) for c, b in zip(counts, by_org, strict=True))
+        fits = same_schema and all(c <= len(b) for c, b in zip(counts, by_org, strict=True))
         for i, org in enumerate(orgs):
             if fits and counts[i]:
                 last = by_org[i][counts[i] - 1]
@@ -597,12 +613,16 @@ async def _prepare(
     stack = supervisor.stack
     role_dsn = stack.role_dsn("unison_search")
     state_file = stack.paths.base / "search-bench.json"
-    loaded = await _ensure_loaded(stack.owner_dsn, role_dsn, orgs, docs)
+    kept = msgspec.json.decode(state_file.read_bytes()) if state_file.exists() else {}
+    schema = migrations_fingerprint()
+    same = kept.get("schema") == schema and kept.get("version") == VERSION
+    loaded = await _ensure_loaded(stack.owner_dsn, role_dsn, orgs, docs, same)
     if loaded.written:
         sizes = await _sizes(stack.owner_dsn)
         state = {
             "corpus": loaded.corpus,
             "version": VERSION,
+            "schema": schema,
             "written": loaded.written,
             "seconds": loaded.seconds,
             "note": loaded.note,
@@ -610,8 +630,7 @@ async def _prepare(
         }
         state_file.write_bytes(msgspec.json.encode(state))
     else:
-        kept = msgspec.json.decode(state_file.read_bytes()) if state_file.exists() else {}
-        if kept.get("corpus") == loaded.corpus and kept.get("version") == VERSION:
+        if kept.get("corpus") == loaded.corpus and same:
             sizes = kept["sizes"]
             loaded = Loaded(
                 loaded.corpus,
