@@ -22,6 +22,8 @@ from tests.bench import (
     production_floor,
     production_scheduling,
     quality,
+    search_bench,
+    search_freshness,
 )
 from tests.bench.references import rabbitmq_server, redis_server, rss_mb
 from tests.bench.report import Figure, render, write_json
@@ -49,6 +51,7 @@ GROUPS = (
     "scheduling",
     "maintenance",
     "quality",
+    "search",
 )
 
 
@@ -118,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per g
             figures += maintenance.run(gateway, stack.owner_dsn, quick=args.quick)
         if "quality" in wanted:
             figures += quality.run(supervisor, quick=args.quick)
+        if "search" in wanted:
+            figures += search_bench.run(supervisor, orgs, quick=args.quick)
+            gateway = f"http://127.0.0.1:{stack.ports.gateway}"
+            figures += search_freshness.run(gateway, quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()
