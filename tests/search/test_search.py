@@ -179,3 +179,23 @@ async def test_a_very_common_word_counts_its_best_candidates_only(
     assert set(titles(body)[:30]) == {f"Valve {i}" for i in range(30)}
     few = await find(client, auth, "casting")
     assert (few["total"], few["total_exact"]) == (120, True)
+
+
+async def test_part_numbers_are_found_by_their_parts_and_in_texts(
+    client: Client, auth: Headers, library: Library
+) -> None:
+    await library.add(
+        library.doc("Deep groove ball bearing", code="BRG-6204-2RS"),
+        library.doc("Scratched raceway", entity_type="ncr", body="seen on BRG-6204-2RS, lot L-77"),
+        library.doc("Needle bearing", code="BRG-6205-ZZ"),
+    )
+    assert sorted(titles(await find(client, auth, "6204"))) == [
+        "Deep groove ball bearing",
+        "Scratched raceway",
+    ]
+    body = await find(client, auth, "BRG-6204-2RS")
+    assert titles(body)[0] == "Deep groove ball bearing"
+    assert body["items"][0]["code_match"] == "exact"
+    assert "Scratched raceway" in titles(body)
+    # The digits' words have no typo variants: a code one digit off goes by the code key.
+    assert (await library.fetch("SELECT 1 FROM search.word_variants WHERE word = '6204'")) == []

@@ -249,6 +249,15 @@ def _facets(candidates: list[Candidate]) -> dict[str, list[FacetValue]]:
     return out
 
 
+async def _hits(conn: asyncpg.Connection, plan: Plan, filters: Filters) -> list[Candidate]:
+    """The plan's candidates that pass the filters, phrases and exclusions."""
+    found = await repo.hits(conn, plan, filters)
+    if found and (plan.phrases or plan.excluded):
+        kept = await repo.phrases(conn, [c.doc_id for c in found], plan.phrases, plan.excluded)
+        found = [c for c in found if c.doc_id in kept]
+    return found
+
+
 async def _matches(
     conn: asyncpg.Connection, parsed: Parsed, filters: Filters, *, bound: int, completions: int
 ) -> tuple[Prepared, list[Candidate], bool, bool]:
@@ -260,11 +269,11 @@ async def _matches(
     plan, complete = _plan(prepared, parsed, bound=bound, relaxed=False)
     if any(not any(prepared.df.get(t) for t in g.terms) for g in prepared.groups):
         plan = replace(plan, driver=[])  # a word matches nothing: only code matches remain
-    found = await repo.hits(conn, plan, filters)
+    found = await _hits(conn, plan, filters)
     if found or len(prepared.groups) < 2:
         return prepared, found, complete, False
     plan, complete = _plan(prepared, parsed, bound=bound, relaxed=True)
-    return prepared, await repo.hits(conn, plan, filters), complete, True
+    return prepared, await _hits(conn, plan, filters), complete, True
 
 
 async def search(

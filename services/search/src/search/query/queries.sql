@@ -5,8 +5,10 @@
 -- Each query word ($1, in order): its folded surface forms and the terms it stems to in
 -- the organization's language (none for a stop word); with the document count.
 SELECT q.i::integer AS idx,
-    ARRAY(SELECT l.lexeme FROM unnest(to_tsvector('search.words', q.w)) l ORDER BY l.lexeme) AS words,
-    ARRAY(SELECT l.lexeme FROM unnest(to_tsvector(search.config(), q.w)) l ORDER BY l.lexeme) AS terms,
+    ARRAY(SELECT l.lexeme FROM unnest(to_tsvector('search.words', search.split_codes(q.w))) l
+          ORDER BY l.lexeme) AS words,
+    ARRAY(SELECT l.lexeme FROM unnest(to_tsvector(search.config(), search.split_codes(q.w))) l
+          ORDER BY l.lexeme) AS terms,
     coalesce((SELECT s.doc_count FROM search.settings s
               WHERE s.organization_id = app.current_org()), 0) AS doc_count
 FROM unnest($1::text[]) WITH ORDINALITY AS q(w, i)
@@ -70,8 +72,8 @@ UNION
 -- scored by BM25 over the query terms ($3 term, $4 group, $5 weight = IDF x penalty),
 -- a group counting its best alternative; it must match $6 groups (code matches need
 -- none). Filters: $8 types, $9 statuses, $10 plants, $11 material groups, $12-$13 the
--- date range, $14 phrases that must occur, $15 words or phrases that must not.
--- $16: the driving group when it is one term (else -1), $17 its weight: its impact comes
+-- date range (phrases and exclusions: the query phrases, on what this returns).
+-- $14: the driving group when it is one term (else -1), $15 its weight: its impact comes
 -- with the scan, so that group is not probed again (a one-word query probes nothing).
 WITH driven AS (
     SELECT p.doc_id, p.impact
@@ -103,34 +105,22 @@ WITH driven AS (
         WHERE p.organization_id = app.current_org() AND p.term = q.term AND p.doc_id = c.doc_id
         LIMIT 1  -- at most one row anyway; keeps the planner from flattening it into a join
     ) p
-    WHERE q.grp <> $16::integer OR c.impact IS NULL
+    WHERE q.grp <> $14::integer OR c.impact IS NULL
     GROUP BY c.doc_id, q.grp
     UNION ALL
-    SELECT c.doc_id, $16::integer, c.impact * $17::float8
+    SELECT c.doc_id, $14::integer, c.impact * $15::float8
     FROM driver c
-    WHERE $16::integer >= 0 AND c.impact IS NOT NULL
+    WHERE $14::integer >= 0 AND c.impact IS NOT NULL
 ), scored AS (
     SELECT c.doc_id, coalesce(sum(b.best), 0)::float8 AS score, count(b.grp)::integer AS groups
     FROM driver c
     LEFT JOIN best b ON b.doc_id = c.doc_id
     GROUP BY c.doc_id
-), must AS MATERIALIZED (
-    SELECT string_agg('(' || x::text || ')', ' & ')::tsquery AS tq
-    FROM unnest($14::text[]) AS p(text)
-    CROSS JOIN LATERAL phraseto_tsquery(search.config(), p.text) AS x
-    WHERE numnode(x) > 0
-), must_not AS MATERIALIZED (
-    SELECT string_agg('(' || x::text || ')', ' | ')::tsquery AS tq
-    FROM unnest($15::text[]) AS p(text)
-    CROSS JOIN LATERAL phraseto_tsquery(search.config(), p.text) AS x
-    WHERE numnode(x) > 0
 )
 SELECT s.doc_id, s.score, d.entity_type, d.status, d.plant_id, d.material_group,
     d.changed_at, d.code_key
 FROM scored s
 JOIN search.documents d ON d.organization_id = app.current_org() AND d.doc_id = s.doc_id
-CROSS JOIN must
-CROSS JOIN must_not
 WHERE NOT d.deleted
   AND (s.groups >= $6 OR s.doc_id = ANY($7::bigint[]))
   AND ($8::text[] IS NULL OR d.entity_type = ANY($8::text[]))
@@ -138,7 +128,27 @@ WHERE NOT d.deleted
   AND ($10::uuid[] IS NULL OR d.plant_id = ANY($10::uuid[]))
   AND ($11::text[] IS NULL OR d.material_group = ANY($11::text[]))
   AND ($12::date IS NULL OR d.doc_date >= $12::date)
-  AND ($13::date IS NULL OR d.doc_date <= $13::date)
+  AND ($13::date IS NULL OR d.doc_date <= $13::date);
+
+-- name: phrases
+-- Of the documents $1, those where every phrase $2 occurs and no word or phrase $3 does
+-- (separate from hits, which reads only what documents_facets covers).
+WITH must AS MATERIALIZED (
+    SELECT string_agg('(' || x::text || ')', ' & ')::tsquery AS tq
+    FROM unnest($2::text[]) AS p(text)
+    CROSS JOIN LATERAL phraseto_tsquery(search.config(), search.split_codes(p.text)) AS x
+    WHERE numnode(x) > 0
+), must_not AS MATERIALIZED (
+    SELECT string_agg('(' || x::text || ')', ' | ')::tsquery AS tq
+    FROM unnest($3::text[]) AS p(text)
+    CROSS JOIN LATERAL phraseto_tsquery(search.config(), search.split_codes(p.text)) AS x
+    WHERE numnode(x) > 0
+)
+SELECT d.doc_id
+FROM search.documents d
+CROSS JOIN must
+CROSS JOIN must_not
+WHERE d.organization_id = app.current_org() AND d.doc_id = ANY($1::bigint[])
   AND (must.tq IS NULL OR d.tsv @@ must.tq)
   AND (must_not.tq IS NULL OR NOT d.tsv @@ must_not.tq);
 

@@ -131,8 +131,6 @@ async def hits(conn: asyncpg.Connection, plan: Plan, filters: Filters) -> list[C
         filters.material_groups,
         filters.date_from,
         filters.date_to,
-        plan.phrases,
-        plan.excluded,
         plan.driver_group,
         plan.driver_weight,
     )
@@ -149,6 +147,14 @@ async def hits(conn: asyncpg.Connection, plan: Plan, filters: Filters) -> list[C
         )
         for r in rows
     ]
+
+
+async def phrases(
+    conn: asyncpg.Connection, doc_ids: Sequence[int], must: Sequence[str], must_not: Sequence[str]
+) -> set[int]:
+    """Which of ``doc_ids`` have every phrase of ``must`` and nothing of ``must_not``."""
+    rows = await conn.fetch(Q.phrases, list(doc_ids), list(must), list(must_not))
+    return {r["doc_id"] for r in rows}
 
 
 async def page(
