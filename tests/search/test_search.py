@@ -199,3 +199,27 @@ async def test_part_numbers_are_found_by_their_parts_and_in_texts(
     assert "Scratched raceway" in titles(body)
     # The digits' words have no typo variants: a code one digit off goes by the code key.
     assert (await library.fetch("SELECT 1 FROM search.word_variants WHERE word = '6204'")) == []
+
+
+async def test_several_words_match_exactly_when_the_rarest_is_rare_enough(
+    client: Client, auth: Headers, library: Library, monkeypatch: Any
+) -> None:
+    from search.query import engine
+
+    monkeypatch.setattr(engine, "BOUND", 20)
+    monkeypatch.setattr(engine, "MIN_PER_TERM", 10)
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 100)
+    # "alpha" is the rarer word (65 against 105 documents); its best 20 postings are short
+    # titles without "beta": only the exact join finds the 5 that have both.
+    await library.add(*[library.doc(f"Alpha {i}") for i in range(60)])
+    await library.add(*[library.doc("Beta", body=f"item {i}") for i in range(100)])
+    both = [
+        library.doc(f"Assembly {i} of the line", body="alpha part, with a beta part and more words")
+        for i in range(5)
+    ]
+    await library.add(*both)
+    body = await find(client, auth, "alpha beta")
+    assert (body["relaxed"], body["total"], body["total_exact"]) == (False, 5, True)
+    assert sorted(titles(body)) == sorted(d.title for d in both)
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 50)  # too common now: bounded, then relaxed
+    assert (await find(client, auth, "alpha beta"))["relaxed"] is True
