@@ -40,7 +40,7 @@ from unison_web.caller import Caller
 BOUND = 2000  # candidates per driver term
 SUGGEST_BOUND = 300
 MIN_PER_TERM = 100
-EXACT_LIMIT = 20_000  # the rarest word's documents up to which several words match exactly
+EXACT_LIMIT = 5_000  # the rarest word's documents up to which several words match exactly
 TYPO_PENALTY = 0.8  # a corrected word counts for less than one typed right
 PREFIX_PENALTY = 0.9  # a completion for less than the word itself
 MAX_CORRECTIONS = 3
@@ -153,7 +153,9 @@ async def _code_matches(conn: asyncpg.Connection, parsed: Parsed) -> dict[int, i
     return {d: 1 for d, key in found if distance(whole, key, 1) <= 1}
 
 
-def _plan(prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool) -> tuple[Plan, bool]:
+def _plan(
+    prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool, exact: bool = True
+) -> tuple[Plan, bool]:
     """The statement's inputs, and whether its candidates are every match."""
     groups = [g for g in prepared.groups if g.terms]
     terms: list[str] = []
@@ -184,12 +186,12 @@ def _plan(prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool) -> t
     # The bound is shared by the driving group's alternatives (a prefix's completions, a
     # typo's corrections), so a query reads about ``bound`` candidates whatever it is.
     per_term = max(MIN_PER_TERM, bound // max(1, len(driver)))
-    # Several words whose rarest is rare enough: all of its documents are candidates and
-    # the others are joined as sets, so no match is missed for being outside the best
-    # ``bound`` of the rarest word (the 1M benchmark: 67 of 450 matches otherwise).
+    # Several words whose rarest is rare enough: all of its documents are candidates, so
+    # no match is missed for being outside the best ``bound`` of the rarest word (the 1M
+    # benchmark: 67 of 450 matches otherwise). Probed like the others (a set join with a
+    # common word's whole posting list was slower: 400k postings read for 13k candidates).
     rare = sum(prepared.df.get(t, 0) for t in driver)
-    exact = not relaxed and len(groups) > 1 and bound < rare <= EXACT_LIMIT
-    if exact:
+    if exact and not relaxed and len(groups) > 1 and per_term < rare <= EXACT_LIMIT:
         per_term = EXACT_LIMIT
     complete = all(prepared.df.get(t, 0) <= per_term for t in driver)
     phrases = [" ".join(c.words) for c in parsed.positive if c.phrase]
@@ -206,7 +208,6 @@ def _plan(prepared: Prepared, parsed: Parsed, *, bound: int, relaxed: bool) -> t
         excluded=excluded,
         driver_group=driver_group,
         driver_weight=driver_weight,
-        exact=exact,
     )
     return plan, complete
 
@@ -268,14 +269,20 @@ async def _hits(conn: asyncpg.Connection, plan: Plan, filters: Filters) -> list[
 
 
 async def _matches(
-    conn: asyncpg.Connection, parsed: Parsed, filters: Filters, *, bound: int, completions: int
+    conn: asyncpg.Connection,
+    parsed: Parsed,
+    filters: Filters,
+    *,
+    bound: int,
+    completions: int,
+    exact: bool,
 ) -> tuple[Prepared, list[Candidate], bool, bool]:
     """The matches, whether they are all of them, and whether the query was relaxed (no
     document has every word: those with some of them, best first)."""
     prepared = await _prepare(conn, parsed, completions=completions)
     if not prepared.groups and not prepared.code_ranks:
         return prepared, [], True, False
-    plan, complete = _plan(prepared, parsed, bound=bound, relaxed=False)
+    plan, complete = _plan(prepared, parsed, bound=bound, relaxed=False, exact=exact)
     if any(not any(prepared.df.get(t) for t in g.terms) for g in prepared.groups):
         plan = replace(plan, driver=[])  # a word matches nothing: only code matches remain
     found = await _hits(conn, plan, filters)
@@ -299,7 +306,7 @@ async def search(
     after = _decode_cursor(cursor) if cursor else None
     async with db.transaction(caller.tenant, readonly=True) as conn:
         prepared, found, complete, relaxed = await _matches(
-            conn, parsed, filters, bound=BOUND, completions=MAX_COMPLETIONS
+            conn, parsed, filters, bound=BOUND, completions=MAX_COMPLETIONS, exact=True
         )
         key = _sort_key(prepared.code_ranks)
         found.sort(key=key)
@@ -348,7 +355,12 @@ async def suggest(
     parsed = parse(q, complete_last=True)
     async with db.transaction(caller.tenant, readonly=True) as conn:
         prepared, found, _, _ = await _matches(
-            conn, parsed, Filters(types=types), bound=SUGGEST_BOUND, completions=MAX_COMPLETIONS
+            conn,
+            parsed,
+            Filters(types=types),
+            bound=SUGGEST_BOUND,
+            completions=MAX_COMPLETIONS,
+            exact=False,  # as-you-type: the best few, fast
         )
         found.sort(key=_sort_key(prepared.code_ranks))
         chosen = found[:limit]

@@ -75,7 +75,6 @@ UNION
 -- date range (phrases and exclusions: the query phrases, on what this returns).
 -- $14: the driving group when it is one term (else -1), $15 its weight: its impact comes
 -- with the scan, so that group is not probed again (a one-word query probes nothing).
--- $16: exact (see best).
 WITH driven AS (
     SELECT p.doc_id, p.impact
     FROM unnest($1::text[]) AS d(term)
@@ -106,16 +105,8 @@ WITH driven AS (
         WHERE p.organization_id = app.current_org() AND p.term = q.term AND p.doc_id = c.doc_id
         LIMIT 1  -- at most one row anyway; keeps the planner from flattening it into a join
     ) p
-    WHERE NOT $16::boolean AND (q.grp <> $14::integer OR c.impact IS NULL)
+    WHERE q.grp <> $14::integer OR c.impact IS NULL
     GROUP BY c.doc_id, q.grp
-    UNION ALL
-    -- $16, exact: the driving group's every document is a candidate (it is rare enough),
-    -- and the other groups' postings are joined to them as sets.
-    SELECT p.doc_id, q.grp, max(p.impact * q.weight) AS best
-    FROM q
-    JOIN search.postings p ON p.organization_id = app.current_org() AND p.term = q.term
-    WHERE $16::boolean AND q.grp <> $14::integer AND p.doc_id IN (SELECT doc_id FROM driver)
-    GROUP BY p.doc_id, q.grp
     UNION ALL
     SELECT c.doc_id, $14::integer, c.impact * $15::float8
     FROM driver c

@@ -66,7 +66,6 @@ class Plan:
     excluded: list[str]
     driver_group: int = -1  # the driving group when it is one term: scored from its scan
     driver_weight: float = 0.0
-    exact: bool = False  # every document of the driving group is a candidate
 
 
 async def analyze(conn: asyncpg.Connection, words: Sequence[str]) -> tuple[list[Analyzed], int]:
@@ -134,7 +133,6 @@ async def hits(conn: asyncpg.Connection, plan: Plan, filters: Filters) -> list[C
         filters.date_to,
         plan.driver_group,
         plan.driver_weight,
-        plan.exact,
     )
     return [
         Candidate(
