@@ -12,7 +12,7 @@ import asyncpg
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from tests.reporting.shop import Shop
-from unison_bus import JobContext
+from unison_bus import Event, JobContext
 from unison_bus.jobs import JobMessage
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)  # a Monday, 06:00 UTC
@@ -110,7 +110,7 @@ async def test_a_shift_closed_again_replaces_its_figures_and_an_older_close_chan
 async def test_the_rebuild_gives_the_rollups_the_events_built(
     shop: Shop, admin_conn: asyncpg.Connection
 ) -> None:
-    events = []
+    events: list[Event] = []
     for d in range(10):
         start = T0 + timedelta(days=d)
         events.append(
