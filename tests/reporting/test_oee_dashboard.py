@@ -4,6 +4,7 @@ organization and plants, and rejects bad periods with problem+json."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,9 +18,12 @@ from litestar.testing import AsyncTestClient
 
 from production import oee
 from production.oee_tracking.repo import Bucket
+from reporting import worker
 from reporting.production_facts.service import REBUILD_KIND
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
+from unison_bus import JobRunner
+from unison_pg import Database
 
 URL = "/api/reporting/production/oee"
 FIRST = date(2026, 10, 26)  # a Monday
@@ -186,8 +190,12 @@ async def test_a_reversed_or_too_long_period_or_an_unknown_granularity_is_a_422(
         assert response.json()["detail"]
 
 
-async def test_an_admin_starts_a_rebuild_and_follows_it_as_a_job(
-    client: AsyncTestClient[Any], auth: Headers, admin_conn: asyncpg.Connection, org_id: UUID
+async def test_an_admin_starts_a_rebuild_that_the_worker_runs_as_a_job(
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    admin_conn: asyncpg.Connection,
+    org_id: UUID,
+    database: Database,
 ) -> None:
     body = {"from": "2026-11-01", "to": "2026-11-30"}
     started = await client.post("/api/reporting/admin/rollups/rebuild", json=body, headers=auth())
@@ -203,6 +211,23 @@ async def test_an_admin_starts_a_rebuild_and_follows_it_as_a_job(
     assert kind == REBUILD_KIND
     followed = await client.get(job["href"], headers=auth())
     assert followed.status_code == 200 and followed.json()["status"] == "queued"
+    # The worker's job runner, with the worker's job table, runs it to the end.
+    runner = JobRunner(database, queue="reporting_jobs", handlers=worker.JOB_HANDLERS)
+    stopping = asyncio.Event()
+    running = asyncio.create_task(runner.run(stopping))
+    try:
+        async with asyncio.timeout(30):
+            while (await client.get(job["href"], headers=auth())).json()["status"] in (
+                "queued",
+                "running",
+            ):
+                await asyncio.sleep(0.05)
+    finally:
+        stopping.set()
+        await running
+    done = (await client.get(job["href"], headers=auth())).json()
+    assert done["status"] == "succeeded", done
+    assert done["result"]["plants"] == 2 and done["progress_done"] == done["progress_total"] == 5
     refused = await client.post(
         "/api/reporting/admin/rollups/rebuild", json=body, headers=auth(roles=["operator"])
     )
