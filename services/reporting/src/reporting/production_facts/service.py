@@ -27,11 +27,11 @@ _SUMMED = tuple(f for f in repo.BucketSums.__struct_fields__ if f != "bucket")
 _MINUTE = Decimal(60)
 
 
-def _check_period(first: date, last: date, longest: int) -> None:
+def _check_period(first: date, last: date, longest: int, what: str = "") -> None:
     if last < first:
         raise Invalid("the period ends before it starts", "/to")
     if (last - first).days + 1 > longest:
-        raise Invalid(f"at most {longest} days at this granularity", "/to")
+        raise Invalid(f"at most {longest} days{what}", "/to")
 
 
 def _label(start: datetime, granularity: str) -> str:
@@ -91,7 +91,7 @@ async def oee_series(
     if granularity not in MAX_DAYS:
         raise Invalid("granularity must be one of hour, day, week, month", "/granularity")
     first, last = period
-    _check_period(first, last, MAX_DAYS[granularity])
+    _check_period(first, last, MAX_DAYS[granularity], f" by {granularity}")
     plant_id, work_center_id = where
     if plant_id is not None:
         caller.check_plant(plant_id)
@@ -116,7 +116,7 @@ async def oee_series(
 async def request_rebuild(db: Database, caller: Caller, data: RebuildRequest) -> UUID:
     """Queue the rebuild of the period's rollups (admins only)."""
     caller.require(*ADMINS)
-    _check_period(data.first, data.last, MAX_REBUILD_DAYS)
+    _check_period(data.first, data.last, MAX_REBUILD_DAYS, " in one rebuild")
     params = {
         **msgspec.to_builtins(data),
         "plant_ids": [str(p) for p in caller.tenant.plant_ids],
