@@ -1,2 +1,2 @@
-"""The reporting service:
-kPI dashboards from incremental rollups, cache, analytics and exports."""
+"""The reporting service: KPI dashboards from incremental rollups, cache, analytics and
+exports."""

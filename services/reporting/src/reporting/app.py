@@ -1,20 +1,31 @@
-"""The reporting HTTP app.
-
-Its domain arrives with its own issue; until then it runs the common surface every
-service has (health, readiness against its schema's migrations, metrics, token
-verification, and the ops API for its jobs, dead letters and schedules).
-"""
+"""The reporting HTTP app: the production dashboard (OEE from the rollups) and its
+rollup rebuild, plus the common surface every service has."""
 
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.di import Provide
 
+from reporting.production_facts.routes import production_router
 from reporting.settings import Settings
 from unison_web.auth import TokenVerifier
+from unison_web.caller import provide_caller
 from unison_web.service import build_service
 
-DESCRIPTION = "KPI dashboards from incremental rollups, cache, analytics and exports."
+DESCRIPTION = (
+    "KPI dashboards from incremental rollups: production facts (counts, stops, closed"
+    " shifts) from production's events, hourly and daily rollups kept in the same"
+    " transaction, the OEE dashboard with its loss tree, and the rollup rebuild job."
+)
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    return build_service("reporting", settings, description=DESCRIPTION, verifier=verifier)
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+    return build_service(
+        "reporting",
+        settings,
+        description=DESCRIPTION,
+        route_handlers=[production_router()],
+        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        verifier=verifier,
+    )
