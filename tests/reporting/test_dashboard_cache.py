@@ -217,3 +217,11 @@ async def test_a_rollup_rebuild_of_the_range_makes_the_next_answer_fresh(
         await running
     assert await _get(client, auth()) == (cached, "miss")  # recomputed: the same figures
     assert await _get(client, auth(), **outside) == (elsewhere, "hit")
+
+
+async def test_the_openapi_document_still_describes_the_dashboard_as_a_series(
+    client: AsyncTestClient[Any],
+) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    ok = document["paths"][URL]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("OeeSeries")
