@@ -126,3 +126,24 @@ async def test_entries_are_private_to_their_organization_and_service(
     assert await production.get(org_id, "shared-name") is None
     await production.set(org_id, "shared-name", b"production's", ttl=60)
     assert await inventory.get(org_id, "shared-name") == b"inventory's"
+
+
+async def test_the_cron_sweep_removes_expired_entries_and_keeps_live_ones(
+    make_cache: Any, org_id: uuid.UUID, owner_dsn: str, admin_dsn: str
+) -> None:
+    cache = await make_cache()
+    await cache.set(org_id, "gone", b"x", ttl=0.01)
+    await cache.set(org_id, "kept", b"y", ttl=60)
+    await asyncio.sleep(0.05)
+    admin = await asyncpg.connect(admin_dsn)
+    owner = await asyncpg.connect(owner_dsn)
+    try:
+        command = await admin.fetchval(
+            "SELECT command FROM cron.job WHERE jobname = 'cache-cleanup'"
+        )
+        await owner.execute(command)  # as pg_cron runs it: as the owner, under FORCE RLS
+        keys = await admin.fetch("SELECT key FROM cache.entries WHERE organization_id = $1", org_id)
+    finally:
+        await owner.close()
+        await admin.close()
+    assert [k["key"] for k in keys] == ["kept"]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import asyncpg
 
 from reporting import worker
+from reporting.dashboard_cache import freshness
 from reporting.production_facts import repo
 from tests.support.partitions import assert_partitions_closed_to
 
@@ -25,6 +26,7 @@ async def test_every_named_query_prepares_against_the_migrated_schema(
             ("facts", repo.FACTS),
             ("rebuild", repo.REBUILD),
             ("oee", repo.READS),
+            ("generations", freshness.QUERIES),
         ):
             for name, statement in queries.items():
                 try:
@@ -45,7 +47,12 @@ async def test_every_reporting_table_forces_row_level_security(
         " FROM pg_class c WHERE c.relnamespace = 'reporting'::regnamespace"
         " AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
     )
-    assert {r["relname"] for r in rows} >= {*FACT_TABLES, "production_hourly", "production_daily"}
+    assert {r["relname"] for r in rows} >= {
+        *FACT_TABLES,
+        "production_hourly",
+        "production_daily",
+        "dashboard_generations",
+    }
     for row in rows:
         assert row["relrowsecurity"] and row["relforcerowsecurity"], row["relname"]
         assert row["policies"] >= 1, row["relname"]

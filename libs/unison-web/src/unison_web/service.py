@@ -7,7 +7,7 @@ and ``db`` as a dependency for its routes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from litestar import Litestar
@@ -28,9 +28,14 @@ def build_service(
     route_handlers: Sequence[Any] = (),
     dependencies: dict[str, Any] | None = None,
     verifier: TokenVerifier | None = None,
+    database: Database | None = None,
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Litestar:
-    """``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
-    database = database_for(name, settings)
+    """``verifier`` replaces the gateway's JWKS (tests mint their own tokens);
+    ``database`` is the service's pool when something besides the routes uses it (a
+    cache); ``on_startup``/``on_shutdown`` run after the pool opens and before it closes."""
+    database = database or database_for(name, settings)
 
     def provide_database() -> Database:
         return database
@@ -47,5 +52,7 @@ def build_service(
                 **(dependencies or {}),
             },
             description=description,
+            on_startup=list(on_startup),
+            on_shutdown=list(on_shutdown),
         )
     )

@@ -1,4 +1,4 @@
-"""The reporting HTTP app: the production dashboard (OEE from the rollups) and its
+"""The reporting HTTP app: the production dashboard (OEE from the rollups, cached) and its
 rollup rebuild, plus the common surface every service has."""
 
 from __future__ import annotations
@@ -6,26 +6,43 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
+from reporting.dashboard_cache.oee import DashboardCache
 from reporting.production_facts.routes import production_router
 from reporting.settings import Settings
+from unison_cache import Cache
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
 from unison_web.service import build_service
+from unison_web.settings import database_for
 
 DESCRIPTION = (
     "KPI dashboards from incremental rollups: production facts (counts, stops, closed"
     " shifts) from production's events, hourly and daily rollups kept in the same"
-    " transaction, the OEE dashboard with its loss tree, and the rollup rebuild job."
+    " transaction, the OEE dashboard with its loss tree (cached, refreshed by new facts),"
+    " and the rollup rebuild job."
 )
+ROLE = "unison_reporting"
 
 
 def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
     """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+    database = database_for("reporting", settings)
+    dashboards = DashboardCache(Cache(database, ROLE), settings.dashboard_cache_ttl_seconds)
+
+    def provide_dashboards() -> DashboardCache:
+        return dashboards
+
     return build_service(
         "reporting",
         settings,
         description=DESCRIPTION,
         route_handlers=[production_router()],
-        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        dependencies={
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "dashboards": Provide(provide_dashboards, sync_to_thread=False),
+        },
         verifier=verifier,
+        database=database,
+        on_startup=[dashboards.cache.start],
+        on_shutdown=[dashboards.cache.stop],
     )

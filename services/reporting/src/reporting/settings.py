@@ -7,3 +7,6 @@ from unison_web.settings import ServiceSettings
 
 class Settings(ServiceSettings, frozen=True, kw_only=True):
     http_port: int = 8106
+    # How long a dashboard answer stays in the cache; new facts in its range replace it
+    # sooner (UNISON_DASHBOARD_CACHE_TTL_SECONDS).
+    dashboard_cache_ttl_seconds: float = 600.0

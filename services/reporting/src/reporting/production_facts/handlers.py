@@ -1,12 +1,17 @@
 """Production's events into facts and rollups. The consumer runs each handler in the
 event's organization with its inbox entry, so a replayed event never gets here twice;
-the fact tables' keys are a second guard against the same stop or shift twice."""
+the fact tables' keys are a second guard against the same stop or shift twice. A fact
+that changed the rollups makes their cached dashboards stale and tells open ones."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
 
 import asyncpg
 import structlog
 
+from reporting.dashboard_cache import freshness
 from reporting.production_facts import repo
 from unison_bus import Event
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
@@ -27,16 +32,23 @@ async def _enter(conn: asyncpg.Connection, event: Event) -> bool:
     return True
 
 
+async def _changed(conn: asyncpg.Connection, event: Event, days: Iterable[date]) -> None:
+    if event.plant_id is not None:
+        await freshness.facts_changed(conn, event.organization_id, event.plant_id, days)
+
+
 async def on_counts_logged(conn: asyncpg.Connection, event: CountsLogged) -> None:
-    if await _enter(conn, event):
-        await repo.add_counts(conn, event)
+    if await _enter(conn, event) and await repo.add_counts(conn, event):
+        await _changed(conn, event, [freshness.utc_day(event.last_at)])
 
 
 async def on_downtime_ended(conn: asyncpg.Connection, event: DowntimeEnded) -> None:
-    if await _enter(conn, event):
-        await repo.add_downtime(conn, event)
+    if await _enter(conn, event) and await repo.add_downtime(conn, event):
+        await _changed(conn, event, freshness.utc_days(event.started_at, event.ended_at))
 
 
 async def on_oee_closed(conn: asyncpg.Connection, event: OeeClosed) -> None:
-    if await _enter(conn, event):
-        await repo.close_shift(conn, event)
+    # Hourly rollups hold the shift in its start's UTC hour, daily ones on its production day.
+    if await _enter(conn, event) and await repo.close_shift(conn, event):
+        days = [event.production_day, freshness.utc_day(event.shift_start)]
+        await _changed(conn, event, days)

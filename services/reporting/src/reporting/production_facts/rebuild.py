@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from reporting.dashboard_cache import freshness
 from reporting.production_facts import repo
 from unison_bus import JobContext
 from unison_pg import Tenant
@@ -38,6 +39,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
             h, d = await repo.rebuild(conn, ctx.organization_id, start, end)
+            await freshness.rebuilt(conn, ctx.organization_id, tenant.plant_ids, (start, end))
         hourly, daily = hourly + h, daily + d
     await ctx.progress(len(chunks), len(chunks), "done")
     return {"hourly_rows": hourly, "daily_rows": daily, "plants": len(plants)}
