@@ -123,6 +123,8 @@ class CapaChanged(Event, frozen=True, kw_only=True):
     due_date: date
     overdue: bool = False
     version: int
+    # Added for reporting (the on-time rate: closed by the due date); older messages lack it.
+    closed_at: datetime | None = None
 
 
 class InspectionPlanChanged(Event, frozen=True, kw_only=True):

@@ -7,6 +7,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from reporting.production_facts.routes import production_router
+from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
@@ -15,7 +16,9 @@ from unison_web.service import build_service
 DESCRIPTION = (
     "KPI dashboards from incremental rollups: production facts (counts, stops, closed"
     " shifts) from production's events, hourly and daily rollups kept in the same"
-    " transaction, the OEE dashboard with its loss tree, and the rollup rebuild job."
+    " transaction, the OEE dashboard with its loss tree, and the rollup rebuild job;"
+    " quality's day figures, NCRs and CAPAs for FPY, the defect Pareto, NCR ageing and the"
+    " CAPA on-time rate."
 )
 
 
@@ -25,7 +28,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "reporting",
         settings,
         description=DESCRIPTION,
-        route_handlers=[production_router()],
+        route_handlers=[production_router(), quality_router()],
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         verifier=verifier,
     )
