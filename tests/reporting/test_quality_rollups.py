@@ -1,0 +1,210 @@
+"""Quality's day figures become facts and daily rollups exactly once, whatever order they
+arrive in: a newer publication of a day replaces the older (the rollups get the
+difference), an older one arriving late changes nothing, a replay is skipped by the inbox.
+NCR and CAPA states keep their newest version."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import msgspec
+
+from tests.reporting.shop import Shop
+from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
+
+DAY = date(2026, 11, 2)
+T0 = datetime(2026, 11, 3, 7, 0, tzinfo=UTC)  # the daily job, the morning after
+D = Decimal
+
+
+def figures(
+    shop: Shop,
+    day: date,
+    inspected: int,
+    passed: int,
+    defects: tuple[tuple[str, int], ...] = (),
+    *,
+    at: datetime = T0,
+    material: int = 0,
+    work_center: UUID | None = None,
+    plant: int = 0,
+) -> QualityFigures:
+    """As quality's ``publish_day`` builds them (defects sorted by code)."""
+    return QualityFigures(
+        organization_id=shop.org_id,
+        plant_id=shop.plants[plant],
+        day=day,
+        material_id=MATERIALS[material],
+        work_center_id=work_center,
+        inspected=D(inspected),
+        passed_first_time=D(passed),
+        defects=tuple(sorted(defects)),
+        occurred_at=at,
+    )
+
+
+MATERIALS = [uuid4(), uuid4()]
+
+
+async def _facts_summed(shop: Shop) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    yields = await shop.admin.fetch(
+        "SELECT day, plant_id, material_id, count(*)::int AS n, sum(inspected) AS i,"
+        " sum(passed_first_time) AS p FROM reporting.quality_day_facts"
+        " WHERE organization_id = $1 GROUP BY 1, 2, 3",
+        shop.org_id,
+    )
+    defects = await shop.admin.fetch(
+        "SELECT f.day, f.plant_id, d.code, sum(d.count) AS n"
+        " FROM reporting.quality_day_facts f,"
+        " unnest(f.defect_codes, f.defect_counts) AS d (code, count)"
+        " WHERE f.organization_id = $1 GROUP BY 1, 2, 3",
+        shop.org_id,
+    )
+    return {tuple(r) for r in yields}, {tuple(r) for r in defects}
+
+
+async def _rollups(shop: Shop) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    yields = await shop.admin.fetch(
+        "SELECT bucket_day, plant_id, material_id, figures, inspected, passed_first_time"
+        " FROM reporting.quality_daily WHERE organization_id = $1 AND figures <> 0",
+        shop.org_id,
+    )
+    defects = await shop.admin.fetch(
+        "SELECT bucket_day, plant_id, code, count FROM reporting.defect_daily"
+        " WHERE organization_id = $1 AND count <> 0",
+        shop.org_id,
+    )
+    return {tuple(r) for r in yields}, {tuple(r) for r in defects}
+
+
+async def test_day_figures_land_in_their_day_once_and_a_replay_is_skipped(
+    shop: Shop, admin_conn: asyncpg.Connection
+) -> None:
+    wc = uuid4()
+    first = figures(shop, DAY, 100, 90, (("SCRATCH", 3), ("DENT", 1)), work_center=wc)
+    other_center = figures(shop, DAY, 50, 50, (("DENT", 2),))
+    late = figures(shop, DAY - timedelta(days=20), 10, 5, (("BURR", 4),), material=1)
+    await shop.deliver(first, other_center)
+    await shop.deliver(late)
+    await shop.deliver(first)  # the same event again: the consumer's inbox skips it
+    rollups = await _rollups(shop)
+    assert rollups == await _facts_summed(shop)
+    yields, defects = rollups
+    assert (DAY, shop.plants[0], MATERIALS[0], 2, D(150), D(140)) in yields
+    assert (DAY - timedelta(days=20), shop.plants[0], MATERIALS[1], 1, D(10), D(5)) in yields
+    assert defects == {
+        (DAY, shop.plants[0], "SCRATCH", 3),
+        (DAY, shop.plants[0], "DENT", 3),
+        (DAY - timedelta(days=20), shop.plants[0], "BURR", 4),
+    }
+
+
+async def test_a_day_published_again_replaces_its_figures_and_an_older_one_changes_nothing(
+    shop: Shop,
+) -> None:
+    wc = uuid4()
+    older = figures(shop, DAY, 100, 90, (("SCRATCH", 3), ("DENT", 1)), work_center=wc)
+    newer = figures(
+        shop,
+        DAY,
+        120,
+        100,
+        (("SCRATCH", 5), ("BURR", 1)),
+        work_center=wc,
+        at=T0 + timedelta(hours=1),
+    )
+    await shop.deliver(newer)
+    await shop.deliver(older)  # out of order: arrives after the newer
+    rollups = await _rollups(shop)
+    assert rollups == await _facts_summed(shop)
+    assert rollups == (
+        {(DAY, shop.plants[0], MATERIALS[0], 1, D(120), D(100))},
+        {(DAY, shop.plants[0], "SCRATCH", 5), (DAY, shop.plants[0], "BURR", 1)},
+    )
+    newest = msgspec.structs.replace(
+        figures(shop, DAY, 80, 80, work_center=wc), occurred_at=T0 + timedelta(hours=2)
+    )
+    await shop.deliver(newest)  # the day's defects were all withdrawn
+    rollups = await _rollups(shop)
+    assert rollups == await _facts_summed(shop)
+    assert rollups == ({(DAY, shop.plants[0], MATERIALS[0], 1, D(80), D(80))}, set())
+
+
+def ncr(shop: Shop, ncr_id: UUID, status: str, version: int, **kw: Any) -> NcrChanged:
+    return NcrChanged(
+        organization_id=shop.org_id,
+        plant_id=kw.get("plant_id", shop.plants[0]),
+        ncr_id=ncr_id,
+        number=f"NCR-{str(ncr_id)[:6]}",
+        title="Scratched housing",
+        status=status,
+        severity="major",
+        material_id=MATERIALS[0],
+        quantity=D(5),
+        unit="PC",
+        created_at=kw.get("created_at", T0),
+        version=version,
+        occurred_at=kw.get("at", T0),
+    )
+
+
+def capa(shop: Shop, capa_id: UUID, status: str, version: int, **kw: Any) -> CapaChanged:
+    return CapaChanged(
+        organization_id=shop.org_id,
+        plant_id=shop.plants[0],
+        capa_id=capa_id,
+        number=f"CAPA-{str(capa_id)[:6]}",
+        kind="corrective",
+        title="Fixture wear",
+        status=status,
+        owner="qe",
+        due_date=kw.get("due", DAY),
+        version=version,
+        closed_at=kw.get("closed_at"),
+        occurred_at=kw.get("at", T0),
+    )
+
+
+async def test_an_ncr_keeps_its_newest_state_and_when_it_was_first_closed(shop: Shop) -> None:
+    ncr_id = uuid4()
+    closed_at = T0 + timedelta(days=3)
+    await shop.deliver(
+        ncr(shop, ncr_id, "closed", 4, at=closed_at),
+        ncr(shop, ncr_id, "investigation", 2, at=T0 + timedelta(days=1)),  # late, older
+    )
+    await shop.deliver(ncr(shop, ncr_id, "closed", 5, at=closed_at + timedelta(days=1)))
+    row = await shop.admin.fetchrow(
+        "SELECT status, version, closed_at FROM reporting.ncr_facts WHERE organization_id = $1",
+        shop.org_id,
+    )
+    assert tuple(row) == ("closed", 5, closed_at)
+    await shop.deliver(ncr(shop, ncr_id, "investigation", 6, at=closed_at + timedelta(days=2)))
+    row = await shop.admin.fetchrow(
+        "SELECT status, closed_at FROM reporting.ncr_facts WHERE organization_id = $1",
+        shop.org_id,
+    )
+    assert tuple(row) == ("investigation", None)  # reopened
+
+
+async def test_a_capa_takes_its_own_closing_time_or_the_events_time_for_older_messages(
+    shop: Shop,
+) -> None:
+    told, untold = uuid4(), uuid4()
+    own = T0 - timedelta(hours=5)
+    await shop.deliver(
+        capa(shop, told, "closed", 3, closed_at=own, at=T0),
+        capa(shop, untold, "closed", 3, at=T0),
+        capa(shop, untold, "in_progress", 2, at=T0 - timedelta(days=1)),  # late, older
+    )
+    rows = await shop.admin.fetch(
+        "SELECT capa_id, status, closed_at FROM reporting.capa_facts WHERE organization_id = $1",
+        shop.org_id,
+    )
+    assert {r["capa_id"]: (r["status"], r["closed_at"]) for r in rows} == {
+        told: ("closed", own),
+        untold: ("closed", T0),
+    }
