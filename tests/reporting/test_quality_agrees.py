@@ -1,0 +1,135 @@
+"""Reporting's FPY and defect Pareto show quality's own figures on the same inspections:
+the inspections are made, measured and decided through quality's API, quality's daily
+job code publishes the day's figures, reporting's consumer takes them, and both APIs are
+asked the same question."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+
+from quality.app import build_app as build_quality_app
+from quality.figures.service import publish_day
+from quality.settings import Settings as QualitySettings
+from tests.quality.lab import SURFACE, Lab
+from tests.reporting.shop import Shop
+from tests.support.harness import Headers
+from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_pg import Database, Tenant
+
+TODAY = datetime.now(UTC).date()
+DAY: dict[str, Any] = {"from": str(TODAY), "to": str(TODAY)}
+
+
+@pytest.fixture
+async def lab(
+    role_dsn: Callable[[str], str],
+    minter: TokenMinter,
+    auth: Headers,
+    plants: list[UUID],
+    org_id: UUID,
+) -> AsyncIterator[Lab]:
+    settings = QualitySettings(
+        database_url=role_dsn("quality"),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        jwks_url="http://127.0.0.1:9/auth/jwks.json",
+        pool_max=4,
+    )
+    conn = await asyncpg.connect(role_dsn("quality"))
+    try:
+        app = build_quality_app(settings, verifier=minter.verifier())
+        async with AsyncTestClient(app) as quality_client:
+            yield Lab(quality_client, auth, plants, org_id, conn)
+    finally:
+        await conn.close()
+
+
+async def _inspect(lab: Lab, material: UUID, lots: list[tuple[str, int, int]], plant: int) -> None:
+    """Lots of 100 received, 5 samples checked (the first ``failures`` scratched or, the
+    second one, dented) and decided."""
+    await lab.plan(material, characteristics=[SURFACE], plant=plant)
+    for n, (decision, failures, rejected) in enumerate(lots):
+        lot = f"L-{plant}-{n}"
+        await lab.receipt(material, "100", lot=lot, plant=plant)
+        inspection = next(
+            i for i in await lab.inspections(material_id=str(material)) if i["lot"] == lot
+        )
+        rows = [
+            {"characteristic": "SURF", "sample_no": k, "passed": k > failures}
+            | ({"defect_code": "SCRATCH" if k != 2 else "DENT"} if k <= failures else {})
+            for k in range(1, 6)
+        ]
+        await lab.results(inspection, rows)
+        split: dict[str, Any] = (
+            {"accepted_quantity": str(100 - rejected), "rejected_quantity": str(rejected)}
+            if decision == "partially_accepted"
+            else {}
+        )
+        await lab.decide(inspection, decision, **split)
+
+
+async def test_fpy_and_the_pareto_equal_qualitys_own_figures(
+    lab: Lab,
+    shop: Shop,
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    role_dsn: Callable[[str], str],
+    org_id: UUID,
+    plants: list[UUID],
+) -> None:
+    housing, cover = await lab.material(), await lab.material()
+    await _inspect(
+        lab,
+        housing,
+        [("accepted", 0, 0), ("rejected", 3, 0), ("partially_accepted", 1, 10)],
+        plant=0,
+    )
+    await _inspect(lab, cover, [("accepted", 0, 0), ("rejected", 2, 0)], plant=1)
+    quality_db = Database(role_dsn("quality"), max_size=2)
+    await quality_db.open()
+    try:
+        async with quality_db.transaction(Tenant(org_id, tuple(plants), "job:test")) as conn:
+            assert await publish_day(conn, org_id, TODAY) == 2
+    finally:
+        await quality_db.close()
+    await shop.deliver()  # what quality published, through reporting's consumer
+
+    async def reporting(path: str, **params: Any) -> Any:
+        response = await client.get(
+            f"/api/reporting/quality/{path}", params={**DAY, **params}, headers=auth()
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    (overall,) = await lab.get("/figures/fpy", **DAY, by="day")
+    series = await reporting("fpy")
+    assert [p["bucket"] for p in series["points"]] == [str(TODAY)]
+    for shown in (series["points"][0], series["total"]):
+        assert (shown["inspected"], shown["passed_first_time"], shown["fpy"]) == (
+            overall["inspected"],
+            overall["passed_first_time"],
+            overall["fpy"],
+        )
+    for material, plant in ((housing, plants[0]), (cover, plants[1])):
+        (own,) = await lab.get("/figures/fpy", **DAY, material_id=str(material))
+        mine = (await reporting("fpy", material_id=str(material)))["total"]
+        assert (mine["inspected"], mine["fpy"]) == (own["inspected"], own["fpy"])
+        (own_plant,) = await lab.get("/figures/fpy", **DAY, plant_id=str(plant))
+        by_plant = (await reporting("fpy", plant_id=str(plant), granularity="month"))["total"]
+        assert by_plant["fpy"] == own_plant["fpy"]
+
+    for scope in (None, plants[0], plants[1]):
+        where: dict[str, Any] = {} if scope is None else {"plant_id": str(scope)}
+        own_pareto = await lab.get("/figures/defects", **DAY, **where)
+        pareto = await reporting("defects", **where)
+        assert [
+            (d["code"], d["count"], d["share"], d["cumulative"]) for d in pareto["defects"]
+        ] == [(d["code"], d["count"], d["share"], d["cumulative"]) for d in own_pareto]
+    assert (await reporting("defects"))["total"] == 3 + 1 + 2
