@@ -5,49 +5,15 @@ NCR and CAPA states keep their newest version."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import asyncpg
 import msgspec
 
+from tests.reporting.quality_events import DAY, MATERIALS, T0, D, capa, figures, ncr
 from tests.reporting.shop import Shop
-from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
-
-DAY = date(2026, 11, 2)
-T0 = datetime(2026, 11, 3, 7, 0, tzinfo=UTC)  # the daily job, the morning after
-D = Decimal
-
-
-def figures(
-    shop: Shop,
-    day: date,
-    inspected: int,
-    passed: int,
-    defects: tuple[tuple[str, int], ...] = (),
-    *,
-    at: datetime = T0,
-    material: int = 0,
-    work_center: UUID | None = None,
-    plant: int = 0,
-) -> QualityFigures:
-    """As quality's ``publish_day`` builds them (defects sorted by code)."""
-    return QualityFigures(
-        organization_id=shop.org_id,
-        plant_id=shop.plants[plant],
-        day=day,
-        material_id=MATERIALS[material],
-        work_center_id=work_center,
-        inspected=D(inspected),
-        passed_first_time=D(passed),
-        defects=tuple(sorted(defects)),
-        occurred_at=at,
-    )
-
-
-MATERIALS = [uuid4(), uuid4()]
 
 
 async def _facts_summed(shop: Shop) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
@@ -132,41 +98,6 @@ async def test_a_day_published_again_replaces_its_figures_and_an_older_one_chang
     rollups = await _rollups(shop)
     assert rollups == await _facts_summed(shop)
     assert rollups == ({(DAY, shop.plants[0], MATERIALS[0], 1, D(80), D(80))}, set())
-
-
-def ncr(shop: Shop, ncr_id: UUID, status: str, version: int, **kw: Any) -> NcrChanged:
-    return NcrChanged(
-        organization_id=shop.org_id,
-        plant_id=kw.get("plant_id", shop.plants[0]),
-        ncr_id=ncr_id,
-        number=f"NCR-{str(ncr_id)[:6]}",
-        title="Scratched housing",
-        status=status,
-        severity="major",
-        material_id=MATERIALS[0],
-        quantity=D(5),
-        unit="PC",
-        created_at=kw.get("created_at", T0),
-        version=version,
-        occurred_at=kw.get("at", T0),
-    )
-
-
-def capa(shop: Shop, capa_id: UUID, status: str, version: int, **kw: Any) -> CapaChanged:
-    return CapaChanged(
-        organization_id=shop.org_id,
-        plant_id=shop.plants[0],
-        capa_id=capa_id,
-        number=f"CAPA-{str(capa_id)[:6]}",
-        kind="corrective",
-        title="Fixture wear",
-        status=status,
-        owner="qe",
-        due_date=kw.get("due", DAY),
-        version=version,
-        closed_at=kw.get("closed_at"),
-        occurred_at=kw.get("at", T0),
-    )
 
 
 async def test_an_ncr_keeps_its_newest_state_and_when_it_was_first_closed(shop: Shop) -> None:
