@@ -116,3 +116,20 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON reporting.quality_daily, reporting.defec
 SELECT pgmq.bind_topic('quality.figures.published', 'reporting_events');
 SELECT pgmq.bind_topic('quality.ncr.changed', 'reporting_events');
 SELECT pgmq.bind_topic('quality.capa.changed', 'reporting_events');
+
+-- The plants a job of the current organization acts on (the rebuild) include those with
+-- quality figures only: read as the owner, for the current organization only.
+CREATE POLICY quality_daily_plants_of_organization ON reporting.quality_daily
+    FOR SELECT TO unison_owner USING (organization_id = app.current_org());
+CREATE OR REPLACE FUNCTION reporting.organization_plants() RETURNS uuid[]
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, reporting
+    AS $$
+    SELECT coalesce(array_agg(DISTINCT plant_id), '{}')
+    FROM (
+        SELECT plant_id FROM reporting.production_daily
+        WHERE organization_id = app.current_org()
+        UNION
+        SELECT plant_id FROM reporting.quality_daily
+        WHERE organization_id = app.current_org()
+    ) p
+    $$;

@@ -12,8 +12,12 @@ from uuid import uuid4
 import asyncpg
 import msgspec
 
+from reporting.production_facts import rebuild
+from reporting.production_facts.service import REBUILD_KIND
 from tests.reporting.quality_events import DAY, MATERIALS, T0, D, capa, figures, ncr
 from tests.reporting.shop import Shop
+from unison_bus import JobContext
+from unison_bus.jobs import JobMessage
 
 
 async def _facts_summed(shop: Shop) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
@@ -139,3 +143,39 @@ async def test_a_capa_takes_its_own_closing_time_or_the_events_time_for_older_me
         told: ("closed", own),
         untold: ("closed", T0),
     }
+
+
+async def test_the_rebuild_recomputes_the_quality_rollups_the_events_built(
+    shop: Shop, admin_conn: asyncpg.Connection
+) -> None:
+    """A plant with quality figures only is found by the job without the requester's
+    plants (``organization_plants`` reads the quality rollup too)."""
+    events = [
+        figures(shop, DAY + timedelta(days=d), 100 + d, 90, (("DENT", d + 1),), plant=1)
+        for d in range(9)
+    ]
+    events.append(
+        msgspec.structs.replace(
+            figures(shop, DAY, 50, 50, plant=1), occurred_at=T0 + timedelta(hours=1)
+        )
+    )
+    await shop.deliver(*reversed(events))  # out of order
+    built = await _rollups(shop)
+    await admin_conn.execute(
+        "UPDATE reporting.quality_daily SET inspected = 0 WHERE organization_id = $1",
+        shop.org_id,
+    )
+    await admin_conn.execute(
+        "DELETE FROM reporting.defect_daily WHERE organization_id = $1", shop.org_id
+    )
+    params = {"from": "2026-10-30", "to": "2026-11-20", "plant_ids": []}
+    job = JobContext(shop.database, JobMessage(uuid4(), shop.org_id, REBUILD_KIND), params)
+    await admin_conn.execute(
+        "INSERT INTO bus.jobs (id, organization_id, kind, params) VALUES ($1, $2, $3, '{}')",
+        job.job_id,
+        job.organization_id,
+        job.kind,
+    )
+    result = await rebuild.run(job)
+    assert await _rollups(shop) == built == await _facts_summed(shop)
+    assert (result["quality_daily_rows"], result["defect_daily_rows"]) == (9, 8)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncpg
 import structlog
 
+from reporting.production_facts.repo import hold_organization
 from reporting.quality_facts import repo
 from unison_bus import Event
 from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
@@ -16,12 +17,14 @@ log = structlog.get_logger("reporting.quality_facts")
 
 
 async def _enter(conn: asyncpg.Connection, event: Event) -> bool:
-    """Scope the transaction to the event's plant (the facts are plant-scoped). False for
-    an event with no plant: its facts could be shown to no one."""
+    """Scope the transaction to the event's plant (the facts are plant-scoped) and hold
+    the organization against a rollup rebuild. False for an event with no plant: its
+    facts could be shown to no one."""
     if event.plant_id is None:
         log.warning("event_without_plant", topic=event.topic, event_id=str(event.id))
         return False
     await scope_plants(conn, event.plant_id)
+    await hold_organization(conn, event.organization_id)
     return True
 
 

@@ -16,6 +16,7 @@ from unison_pg.rows import many, one
 
 FACTS = Queries.load(Path(__file__).with_name("facts.sql"))
 READS = Queries.load(Path(__file__).with_name("kpis.sql"))
+REBUILD = Queries.load(Path(__file__).with_name("rebuild.sql"))
 NO_WORK_CENTER = UUID(int=0)
 
 
@@ -98,6 +99,17 @@ async def capa_changed(conn: asyncpg.Connection, e: CapaChanged) -> bool:
         e.occurred_at,
     )
     return changed > 0
+
+
+async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> tuple[int, int]:
+    """FPY and defect rows of days [first, last] recomputed from the day figures; returns
+    how many of each. The caller holds the organization exclusively (the production
+    rebuild's lock, which quality's handlers share)."""
+    await conn.execute(REBUILD.delete_quality_daily, first, last)
+    yields: int = await conn.fetchval(REBUILD.rebuild_quality_daily, first, last)
+    await conn.execute(REBUILD.delete_defect_daily, first, last)
+    defects: int = await conn.fetchval(REBUILD.rebuild_defect_daily, first, last)
+    return yields, defects
 
 
 async def fpy(
