@@ -6,7 +6,7 @@ asked the same question."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -133,3 +133,35 @@ async def test_fpy_and_the_pareto_equal_qualitys_own_figures(
             (d["code"], d["count"], d["share"], d["cumulative"]) for d in pareto["defects"]
         ] == [(d["code"], d["count"], d["share"], d["cumulative"]) for d in own_pareto]
     assert (await reporting("defects"))["total"] == 3 + 1 + 2
+
+
+async def test_ncrs_and_capas_raised_in_quality_reach_reportings_dashboards(
+    lab: Lab, shop: Shop, client: AsyncTestClient[Any], auth: Headers, plants: list[UUID]
+) -> None:
+    material = await lab.material()
+    body = {"plant_id": str(plants[0]), "material_id": str(material), "quantity": "10"}
+    await lab.post("/ncrs", body | {"title": "Oversize bore"}, 201)
+    await lab.post("/ncrs", body | {"title": "Scratched cover", "plant_id": str(plants[1])}, 201)
+    due = TODAY + timedelta(days=14)
+    capa = {"title": "Inserts changed by time", "owner": "Q. Engineer", "due_date": str(due)}
+    await lab.post("/capas", capa | {"plant_id": str(plants[0])}, 201)
+    await shop.deliver()  # what quality published, through reporting's consumer
+
+    ncrs = await client.get(
+        "/api/reporting/quality/ncrs", params={**DAY, "granularity": "day"}, headers=auth()
+    )
+    assert ncrs.status_code == 200, ncrs.text
+    result = ncrs.json()
+    assert [(p["bucket"], p["opened"], p["closed"]) for p in result["points"]] == [
+        (str(TODAY), 2, 0)
+    ]
+    assert (result["ageing"]["days_0_7"], result["ageing"]["open"]) == (2, 2)
+    one_plant = await client.get(
+        "/api/reporting/quality/ncrs", params={**DAY, "plant_id": str(plants[1])}, headers=auth()
+    )
+    assert one_plant.json()["opened"] == 1
+    kept = await shop.admin.fetch(
+        "SELECT status, due_date, closed_at FROM reporting.capa_facts WHERE organization_id = $1",
+        shop.org_id,
+    )
+    assert [tuple(r) for r in kept] == [("open", due, None)]
