@@ -1,7 +1,8 @@
-"""Reporting's FPY and defect Pareto show quality's own figures on the same inspections:
-the inspections are made, measured and decided through quality's API, quality's daily
-job code publishes the day's figures, reporting's consumer takes them, and both APIs are
-asked the same question."""
+"""Reporting's FPY (by quantity and by lots) and defect Pareto show quality's own figures
+on the same inspections: the inspections are made, measured and decided through
+quality's API (its decisions reach reporting as they are made), quality's daily job code
+publishes the day's figures, reporting's consumer takes them, and both APIs are asked the
+same question."""
 
 from __future__ import annotations
 
@@ -111,19 +112,16 @@ async def test_fpy_and_the_pareto_equal_qualitys_own_figures(
     (overall,) = await lab.get("/figures/fpy", **DAY, by="day")
     series = await reporting("fpy")
     assert [p["bucket"] for p in series["points"]] == [str(TODAY)]
+    fields = ("inspected", "passed_first_time", "fpy", "lots", "lots_passed", "lot_fpy")
     for shown in (series["points"][0], series["total"]):
-        assert (shown["inspected"], shown["passed_first_time"], shown["fpy"]) == (
-            overall["inspected"],
-            overall["passed_first_time"],
-            overall["fpy"],
-        )
+        assert [shown[f] for f in fields] == [overall[f] for f in fields]
     for material, plant in ((housing, plants[0]), (cover, plants[1])):
         (own,) = await lab.get("/figures/fpy", **DAY, material_id=str(material))
         mine = (await reporting("fpy", material_id=str(material)))["total"]
-        assert (mine["inspected"], mine["fpy"]) == (own["inspected"], own["fpy"])
+        assert [mine[f] for f in fields] == [own[f] for f in fields]
         (own_plant,) = await lab.get("/figures/fpy", **DAY, plant_id=str(plant))
         by_plant = (await reporting("fpy", plant_id=str(plant), granularity="month"))["total"]
-        assert by_plant["fpy"] == own_plant["fpy"]
+        assert [by_plant[f] for f in fields] == [own_plant[f] for f in fields]
 
     for scope in (None, plants[0], plants[1]):
         where: dict[str, Any] = {} if scope is None else {"plant_id": str(scope)}

@@ -1,6 +1,6 @@
 """The quality facts' schema: every quality query prepares on the runtime role, RLS is
-forced on every quality table, the day figures are partitioned monthly and closed to the
-runtime role, and quality's topics reach the worker's handlers."""
+forced on every quality table, the day figures and decisions are partitioned monthly and
+closed to the runtime role, and quality's topics reach the worker's handlers."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ import asyncpg
 from reporting import worker
 from reporting.quality_facts import repo
 from tests.support.partitions import assert_partitions_closed_to
-from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
+from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 
-TABLES = ("quality_day_facts", "quality_daily", "defect_daily", "ncr_facts", "capa_facts")
+TABLES = (
+    "quality_day_facts",
+    "quality_daily",
+    "defect_daily",
+    "inspection_facts",
+    "inspection_daily",
+    "ncr_facts",
+    "capa_facts",
+)
 
 
 async def test_every_quality_query_prepares_against_the_migrated_schema(
@@ -22,7 +30,11 @@ async def test_every_quality_query_prepares_against_the_migrated_schema(
     conn = await asyncpg.connect(role_dsn("reporting"))
     failures = {}
     try:
-        for module, queries in (("facts", repo.FACTS), ("kpis", repo.READS)):
+        for module, queries in (
+            ("facts", repo.FACTS),
+            ("kpis", repo.READS),
+            ("rebuild", repo.REBUILD),
+        ):
             for name, statement in queries.items():
                 try:
                     await conn.prepare(statement)
@@ -57,7 +69,7 @@ async def test_quality_topics_are_bound_and_handled(admin_conn: asyncpg.Connecti
     bound = await admin_conn.fetch(
         "SELECT pattern FROM pgmq.topic_bindings WHERE queue_name = 'reporting_events'"
     )
-    topics = {QualityFigures.topic, NcrChanged.topic, CapaChanged.topic}
+    topics = {QualityFigures.topic, InspectionDecided.topic, NcrChanged.topic, CapaChanged.topic}
     assert topics <= {r["pattern"] for r in bound}
     assert topics <= set(worker.EVENT_HANDLERS)
     assert all(topic in worker.EVENT_TYPES for topic in topics)

@@ -37,6 +37,8 @@ class InspectionDecided(Event, frozen=True, kw_only=True):
     unit: str | None = None
     inspection_number: str | None = None
     lifts_hold: bool = False
+    # Added for reporting (first-pass yield by work center); older messages lack it.
+    work_center_id: UUID | None = None
 
 
 class InspectionCreated(Event, frozen=True, kw_only=True):

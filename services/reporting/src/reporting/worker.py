@@ -11,7 +11,7 @@ from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
 from unison_bus import EventTypes, Handler, JobHandler
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
-from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
+from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 from unison_worker import run_worker
 
 EVENT_HANDLERS: dict[str, Handler] = {
@@ -19,11 +19,18 @@ EVENT_HANDLERS: dict[str, Handler] = {
     DowntimeEnded.topic: production_facts.on_downtime_ended,
     OeeClosed.topic: production_facts.on_oee_closed,
     QualityFigures.topic: quality_facts.on_quality_figures,
+    InspectionDecided.topic: quality_facts.on_inspection_decided,
     NcrChanged.topic: quality_facts.on_ncr_changed,
     CapaChanged.topic: quality_facts.on_capa_changed,
 }
 EVENT_TYPES = EventTypes(
-    CountsLogged, DowntimeEnded, OeeClosed, QualityFigures, NcrChanged, CapaChanged
+    CountsLogged,
+    DowntimeEnded,
+    OeeClosed,
+    QualityFigures,
+    InspectionDecided,
+    NcrChanged,
+    CapaChanged,
 )
 JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 

@@ -35,19 +35,21 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     plants = {*known.plant_ids, *(UUID(p) for p in ctx.params.get("plant_ids", []))}
     tenant = Tenant(ctx.organization_id, tuple(sorted(plants, key=str)), known.user_id)
     chunks = _weeks(first, last)
-    hourly = daily = quality_daily = defect_daily = 0
+    hourly = daily = quality_daily = defect_daily = inspection_daily = 0
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
             h, d = await repo.rebuild(conn, ctx.organization_id, start, end)
-            q, f = await quality.rebuild(conn, start, end)
+            q, f, i = await quality.rebuild(conn, start, end)
         hourly, daily = hourly + h, daily + d
         quality_daily, defect_daily = quality_daily + q, defect_daily + f
+        inspection_daily += i
     await ctx.progress(len(chunks), len(chunks), "done")
     return {
         "hourly_rows": hourly,
         "daily_rows": daily,
         "quality_daily_rows": quality_daily,
         "defect_daily_rows": defect_daily,
+        "inspection_daily_rows": inspection_daily,
         "plants": len(plants),
     }

@@ -108,3 +108,35 @@ WITH changed AS (
     RETURNING 1
 )
 SELECT count(*) FROM changed;
+
+-- name: add_decision
+-- A usage decision: $1 decided_at, $2 inspection id, $3 plant, $4 material, $5 work
+-- center key, $6 lot, $7 decision, $8 accepted, $9 rejected quantity, $10 event id. Added
+-- to the UTC day of the decision once (an inspection is decided once). Returns 1 when the
+-- fact was new.
+WITH fact AS (
+    INSERT INTO reporting.inspection_facts (organization_id, decided_at, inspection_id,
+        plant_id, material_id, work_center_key, lot, decision, accepted_quantity,
+        rejected_quantity, event_id)
+    VALUES (app.current_org(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT DO NOTHING
+    RETURNING decided_at, plant_id, material_id, work_center_key, decision,
+        accepted_quantity, rejected_quantity
+), daily AS (
+    INSERT INTO reporting.inspection_daily AS r (organization_id, bucket_day, plant_id,
+        material_id, work_center_key, lots, lots_passed, inspected, passed_first_time,
+        rejected)
+    SELECT app.current_org(), (decided_at AT TIME ZONE 'UTC')::date, plant_id, material_id,
+        work_center_key, 1, (decision = 'accepted')::int,
+        accepted_quantity + rejected_quantity,
+        CASE WHEN decision = 'accepted' THEN accepted_quantity + rejected_quantity ELSE 0 END,
+        rejected_quantity
+    FROM fact
+    ON CONFLICT (organization_id, bucket_day, plant_id, material_id, work_center_key)
+    DO UPDATE SET lots = r.lots + excluded.lots, lots_passed = r.lots_passed + excluded.lots_passed,
+        inspected = r.inspected + excluded.inspected,
+        passed_first_time = r.passed_first_time + excluded.passed_first_time,
+        rejected = r.rejected + excluded.rejected
+    RETURNING 1
+)
+SELECT count(*) FROM fact;

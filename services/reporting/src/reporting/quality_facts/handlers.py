@@ -10,7 +10,7 @@ import structlog
 from reporting.production_facts.repo import hold_organization
 from reporting.quality_facts import repo
 from unison_bus import Event
-from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
+from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 from unison_pg.scope import scope_plants
 
 log = structlog.get_logger("reporting.quality_facts")
@@ -31,6 +31,11 @@ async def _enter(conn: asyncpg.Connection, event: Event) -> bool:
 async def on_quality_figures(conn: asyncpg.Connection, event: QualityFigures) -> None:
     if await _enter(conn, event):
         await repo.add_day_figures(conn, event)
+
+
+async def on_inspection_decided(conn: asyncpg.Connection, event: InspectionDecided) -> None:
+    if await _enter(conn, event):
+        await repo.add_decision(conn, event)
 
 
 async def on_ncr_changed(conn: asyncpg.Connection, event: NcrChanged) -> None:

@@ -3,14 +3,30 @@
 
 -- name: fpy
 -- Days [$1, $2] summed per $3 ('day', 'week' (ISO, from Monday) or 'month'), $4 plant,
--- $5 material (null: every one the caller may see).
-SELECT date_trunc($3::text, bucket_day::timestamp)::date AS bucket,
-    sum(inspected) AS inspected, sum(passed_first_time) AS passed_first_time
-FROM reporting.quality_daily
-WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2
-  AND ($4::uuid IS NULL OR plant_id = $4) AND ($5::uuid IS NULL OR material_id = $5)
-GROUP BY 1
-HAVING sum(figures) > 0
+-- $5 material (null: every one the caller may see): quality's day figures (quantities)
+-- beside the decided lots (live, by the UTC day of the decision).
+WITH figures AS (
+    SELECT date_trunc($3::text, bucket_day::timestamp)::date AS bucket,
+        sum(inspected) AS inspected, sum(passed_first_time) AS passed_first_time
+    FROM reporting.quality_daily
+    WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2
+      AND ($4::uuid IS NULL OR plant_id = $4) AND ($5::uuid IS NULL OR material_id = $5)
+    GROUP BY 1
+    HAVING sum(figures) > 0
+), decisions AS (
+    SELECT date_trunc($3::text, bucket_day::timestamp)::date AS bucket,
+        sum(lots)::bigint AS lots, sum(lots_passed)::bigint AS lots_passed
+    FROM reporting.inspection_daily
+    WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2
+      AND ($4::uuid IS NULL OR plant_id = $4) AND ($5::uuid IS NULL OR material_id = $5)
+    GROUP BY 1
+    HAVING sum(lots) > 0
+)
+SELECT coalesce(f.bucket, d.bucket) AS bucket, coalesce(f.inspected, 0) AS inspected,
+    coalesce(f.passed_first_time, 0) AS passed_first_time, coalesce(d.lots, 0) AS lots,
+    coalesce(d.lots_passed, 0) AS lots_passed
+FROM figures f
+FULL JOIN decisions d ON d.bucket = f.bucket
 ORDER BY 1;
 
 -- name: defects

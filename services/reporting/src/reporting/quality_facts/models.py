@@ -11,13 +11,18 @@ import msgspec
 
 class YieldPoint(msgspec.Struct, kw_only=True):
     """One bucket's first-pass yield by quantity: ``passed_first_time`` / ``inspected``
-    (null where nothing was inspected), as quality computes it."""
+    (null where nothing was inspected), from quality's published day figures; and by
+    lots: ``lots_passed`` / ``lots`` from the usage decisions as they are made (so today
+    shows lots before its figures are published)."""
 
     bucket: str
     start: date
     inspected: Decimal
     passed_first_time: Decimal
     fpy: float | None
+    lots: int
+    lots_passed: int
+    lot_fpy: float | None
 
 
 class YieldSeries(msgspec.Struct, kw_only=True):

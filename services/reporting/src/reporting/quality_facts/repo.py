@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
+from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 from unison_pg import Queries
 from unison_pg.rows import many, one
 
@@ -24,6 +24,8 @@ class YieldSums(msgspec.Struct, frozen=True, kw_only=True):
     bucket: date
     inspected: Decimal
     passed_first_time: Decimal
+    lots: int
+    lots_passed: int
 
 
 class DefectSum(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,6 +70,23 @@ async def add_day_figures(conn: asyncpg.Connection, e: QualityFigures) -> bool:
     return changed > 0
 
 
+async def add_decision(conn: asyncpg.Connection, e: InspectionDecided) -> bool:
+    added: int = await conn.fetchval(
+        FACTS.add_decision,
+        e.decided_at,
+        e.inspection_id,
+        e.plant_id,
+        e.material_id,
+        e.work_center_id or NO_WORK_CENTER,
+        e.lot,
+        e.decision,
+        e.accepted_quantity,
+        e.rejected_quantity,
+        e.id,
+    )
+    return added > 0
+
+
 async def ncr_changed(conn: asyncpg.Connection, e: NcrChanged) -> bool:
     changed: int = await conn.fetchval(
         FACTS.ncr_changed,
@@ -101,15 +120,17 @@ async def capa_changed(conn: asyncpg.Connection, e: CapaChanged) -> bool:
     return changed > 0
 
 
-async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> tuple[int, int]:
-    """FPY and defect rows of days [first, last] recomputed from the day figures; returns
-    how many of each. The caller holds the organization exclusively (the production
+async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> tuple[int, int, int]:
+    """FPY, defect and decision rows of days [first, last] recomputed from the facts;
+    returns how many of each. The caller holds the organization exclusively (the production
     rebuild's lock, which quality's handlers share)."""
     await conn.execute(REBUILD.delete_quality_daily, first, last)
     yields: int = await conn.fetchval(REBUILD.rebuild_quality_daily, first, last)
     await conn.execute(REBUILD.delete_defect_daily, first, last)
     defects: int = await conn.fetchval(REBUILD.rebuild_defect_daily, first, last)
-    return yields, defects
+    await conn.execute(REBUILD.delete_inspection_daily, first, last)
+    decisions: int = await conn.fetchval(REBUILD.rebuild_inspection_daily, first, last)
+    return yields, defects, decisions
 
 
 async def fpy(

@@ -53,13 +53,16 @@ def _ratio(part: Decimal | int, whole: Decimal | int) -> float | None:
     return float(part) / float(whole) if whole else None
 
 
-def _yield(label: str, start: date, inspected: Decimal, passed: Decimal) -> YieldPoint:
+def _yield(label: str, sums: repo.YieldSums) -> YieldPoint:
     return YieldPoint(
         bucket=label,
-        start=start,
-        inspected=inspected,
-        passed_first_time=passed,
-        fpy=_ratio(passed, inspected),
+        start=sums.bucket,
+        inspected=sums.inspected,
+        passed_first_time=sums.passed_first_time,
+        fpy=_ratio(sums.passed_first_time, sums.inspected),
+        lots=sums.lots,
+        lots_passed=sums.lots_passed,
+        lot_fpy=_ratio(sums.lots_passed, sums.lots),
     )
 
 
@@ -78,19 +81,21 @@ async def fpy_series(
         caller.check_plant(where[0])
     async with db.transaction(caller.tenant, readonly=True) as conn:
         rows = await repo.fpy(conn, period, granularity, where)
-    inspected = sum((r.inspected for r in rows), Decimal(0))
-    passed = sum((r.passed_first_time for r in rows), Decimal(0))
+    total = repo.YieldSums(
+        bucket=first,
+        inspected=sum((r.inspected for r in rows), Decimal(0)),
+        passed_first_time=sum((r.passed_first_time for r in rows), Decimal(0)),
+        lots=sum(r.lots for r in rows),
+        lots_passed=sum(r.lots_passed for r in rows),
+    )
     return YieldSeries(
         granularity=granularity,
         first_day=first,
         last_day=last,
         plant_id=where[0],
         material_id=where[1],
-        points=[
-            _yield(_label(r.bucket, granularity), r.bucket, r.inspected, r.passed_first_time)
-            for r in rows
-        ],
-        total=_yield("total", first, inspected, passed),
+        points=[_yield(_label(r.bucket, granularity), r) for r in rows],
+        total=_yield("total", total),
     )
 
 
