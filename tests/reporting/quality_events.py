@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from tests.reporting.shop import Shop
-from unison_events.quality import CapaChanged, NcrChanged, QualityFigures
+from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 
 DAY = date(2026, 11, 2)
 T0 = datetime(2026, 11, 3, 7, 0, tzinfo=UTC)  # the daily job, the morning after
@@ -75,4 +75,31 @@ def capa(shop: Shop, capa_id: UUID, status: str, version: int, **kw: Any) -> Cap
         version=version,
         closed_at=kw.get("closed_at"),
         occurred_at=kw.get("at", T0),
+    )
+
+
+def decision(
+    shop: Shop,
+    at: datetime,
+    decision: str,
+    accepted: int,
+    rejected: int,
+    *,
+    material: int = 0,
+    work_center: UUID | None = None,
+) -> InspectionDecided:
+    """As quality's usage decision builds it: accepted + rejected is the lot."""
+    inspection_id = uuid4()
+    return InspectionDecided(
+        organization_id=shop.org_id,
+        plant_id=shop.plants[0],
+        inspection_id=inspection_id,
+        material_id=MATERIALS[material],
+        lot=f"L-{str(inspection_id)[:6]}",
+        decision=decision,
+        accepted_quantity=D(accepted),
+        rejected_quantity=D(rejected),
+        decided_at=at,
+        unit="PC",
+        work_center_id=work_center,
     )

@@ -5,7 +5,7 @@ NCR and CAPA states keep their newest version."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -14,7 +14,7 @@ import msgspec
 
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
-from tests.reporting.quality_events import DAY, MATERIALS, T0, D, capa, figures, ncr
+from tests.reporting.quality_events import DAY, MATERIALS, T0, D, capa, decision, figures, ncr
 from tests.reporting.shop import Shop
 from unison_bus import JobContext
 from unison_bus.jobs import JobMessage
@@ -179,3 +179,47 @@ async def test_the_rebuild_recomputes_the_quality_rollups_the_events_built(
     result = await rebuild.run(job)
     assert await _rollups(shop) == built == await _facts_summed(shop)
     assert (result["quality_daily_rows"], result["defect_daily_rows"]) == (9, 8)
+
+
+async def test_decisions_count_once_on_their_utc_day_and_the_rebuild_gives_the_same_rows(
+    shop: Shop, admin_conn: asyncpg.Connection
+) -> None:
+    wc = uuid4()
+    late_night = datetime(2026, 11, 2, 23, 59, tzinfo=UTC)
+    events = [
+        decision(shop, late_night, "accepted", 100, 0, work_center=wc),
+        decision(shop, late_night + timedelta(minutes=2), "partially_accepted", 90, 10),
+        decision(shop, late_night - timedelta(days=9), "rejected", 0, 50, material=1),
+    ]
+    await shop.deliver(*reversed(events))
+    await shop.deliver(events[0])  # replayed: the inbox skips it
+
+    async def daily() -> set[tuple[Any, ...]]:
+        rows = await admin_conn.fetch(
+            "SELECT bucket_day, material_id, sum(lots)::int, sum(lots_passed)::int,"
+            " sum(inspected), sum(passed_first_time), sum(rejected)"
+            " FROM reporting.inspection_daily WHERE organization_id = $1 GROUP BY 1, 2",
+            shop.org_id,
+        )
+        return {tuple(r) for r in rows}
+
+    built = await daily()
+    assert built == {
+        (DAY, MATERIALS[0], 1, 1, D(100), D(100), D(0)),
+        (DAY + timedelta(days=1), MATERIALS[0], 1, 0, D(100), D(0), D(10)),
+        (DAY - timedelta(days=9), MATERIALS[1], 1, 0, D(50), D(0), D(50)),
+    }
+    await admin_conn.execute(
+        "DELETE FROM reporting.inspection_daily WHERE organization_id = $1", shop.org_id
+    )
+    # Every rollup row of the plant is gone: the job finds it through the requester's token.
+    params = {"from": "2026-10-20", "to": "2026-11-10", "plant_ids": [str(shop.plants[0])]}
+    job = JobContext(shop.database, JobMessage(uuid4(), shop.org_id, REBUILD_KIND), params)
+    await admin_conn.execute(
+        "INSERT INTO bus.jobs (id, organization_id, kind, params) VALUES ($1, $2, $3, '{}')",
+        job.job_id,
+        job.organization_id,
+        job.kind,
+    )
+    assert (await rebuild.run(job))["inspection_daily_rows"] == 3
+    assert await daily() == built
