@@ -3,7 +3,7 @@ daily flag of what is overdue."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -113,8 +113,14 @@ async def test_a_corrective_action_runs_from_root_cause_to_effectiveness(
     )
     linked = (await lab.get("/capas", ncr_id=ncr["id"]))["items"]
     assert [c["id"] for c in linked] == [capa["id"]]
-    statuses = [e["status"] for e in await spy.events("quality.capa.changed")]
+    changes = await spy.events("quality.capa.changed")
+    statuses = [e["status"] for e in changes]
     assert statuses[0] == "open" and statuses[-1] == "closed"
+    # Reporting's on-time rate reads when the CAPA closed from the event.
+    assert changes[0]["closed_at"] is None
+    assert datetime.fromisoformat(changes[-1]["closed_at"]) == datetime.fromisoformat(
+        capa["closed_at"]
+    )
 
 
 async def test_bad_capas_are_refused(lab: Lab) -> None:

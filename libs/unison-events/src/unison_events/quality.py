@@ -37,6 +37,8 @@ class InspectionDecided(Event, frozen=True, kw_only=True):
     unit: str | None = None
     inspection_number: str | None = None
     lifts_hold: bool = False
+    # Added for reporting (first-pass yield by work center); older messages lack it.
+    work_center_id: UUID | None = None
 
 
 class InspectionCreated(Event, frozen=True, kw_only=True):
@@ -123,6 +125,8 @@ class CapaChanged(Event, frozen=True, kw_only=True):
     due_date: date
     overdue: bool = False
     version: int
+    # Added for reporting (the on-time rate: closed by the due date); older messages lack it.
+    closed_at: datetime | None = None
 
 
 class InspectionPlanChanged(Event, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ from litestar.di import Provide
 
 from reporting.dashboard_cache.oee import DashboardCache
 from reporting.production_facts.routes import production_router
+from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
 from unison_cache import Cache
 from unison_web.auth import TokenVerifier
@@ -19,7 +20,8 @@ DESCRIPTION = (
     "KPI dashboards from incremental rollups: production facts (counts, stops, closed"
     " shifts) from production's events, hourly and daily rollups kept in the same"
     " transaction, the OEE dashboard with its loss tree (cached, refreshed by new facts),"
-    " and the rollup rebuild job."
+    " and the rollup rebuild job; quality's day figures, NCRs and CAPAs for FPY, the defect"
+    " Pareto, NCR ageing and the CAPA on-time rate."
 )
 ROLE = "unison_reporting"
 
@@ -36,7 +38,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "reporting",
         settings,
         description=DESCRIPTION,
-        route_handlers=[production_router()],
+        route_handlers=[production_router(), quality_router()],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "dashboards": Provide(provide_dashboards, sync_to_thread=False),

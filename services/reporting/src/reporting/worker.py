@@ -1,23 +1,37 @@
 """``python -m reporting.worker``: the reporting worker process.
 
-It keeps production's counts, stops and closed shifts as facts with their rollups, and
-runs the rollup rebuild."""
+It keeps production's counts, stops and closed shifts and quality's day figures, NCRs and
+CAPAs as facts with their rollups, and runs the rollup rebuild."""
 
 from __future__ import annotations
 
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
+from reporting.quality_facts import handlers as quality_facts
 from unison_bus import EventTypes, Handler, JobHandler
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
+from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 from unison_worker import run_worker
 
 EVENT_HANDLERS: dict[str, Handler] = {
     CountsLogged.topic: production_facts.on_counts_logged,
     DowntimeEnded.topic: production_facts.on_downtime_ended,
     OeeClosed.topic: production_facts.on_oee_closed,
+    QualityFigures.topic: quality_facts.on_quality_figures,
+    InspectionDecided.topic: quality_facts.on_inspection_decided,
+    NcrChanged.topic: quality_facts.on_ncr_changed,
+    CapaChanged.topic: quality_facts.on_capa_changed,
 }
-EVENT_TYPES = EventTypes(CountsLogged, DowntimeEnded, OeeClosed)
+EVENT_TYPES = EventTypes(
+    CountsLogged,
+    DowntimeEnded,
+    OeeClosed,
+    QualityFigures,
+    InspectionDecided,
+    NcrChanged,
+    CapaChanged,
+)
 JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 
 

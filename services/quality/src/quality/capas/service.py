@@ -44,6 +44,7 @@ def _changed(organization_id: UUID, capa: Capa) -> CapaChanged:
         due_date=capa.due_date,
         overdue=capa.overdue,
         version=capa.version,
+        closed_at=capa.closed_at,
     )
 
 

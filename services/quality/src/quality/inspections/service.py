@@ -168,6 +168,7 @@ async def decide(
             unit=decided.unit,
             inspection_number=decided.number,
             lifts_hold=decided.lot_held,
+            work_center_id=decided.work_center_id,
         )
         await announce(
             conn, event, decided.id, {"number": decided.number, "decision": data.decision}
