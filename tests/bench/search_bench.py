@@ -56,7 +56,7 @@ import tantivy
 from gateway.demo import DemoOrg, demo_id
 from search.documents import repo as documents
 from search.documents.models import DocumentIn
-from search.query.engine import code_key
+from search.query.terms import code_key
 from tests.bench.bus import percentile
 from tests.bench.report import Figure
 from tests.bench.search_corpus import CLASSES, VERSION, Corpus, Doc, Query, queries
