@@ -46,29 +46,23 @@ async def _deliver_week(shop: Shop) -> dict[Any, list[kpi.Kpis]]:
     events = []
     for n in range(7):
         day = DAY + timedelta(days=n)
-        for equipment, day_inputs in (
-            (
+        for day_inputs in (
+            inputs(
                 press,
-                inputs(
-                    press,
-                    day,
-                    failures=((2, 0.5 + n / 4),) if n % 2 else (),
-                    labour=(("1.5", "48", "unplanned"), ("1", "40", "planned")),
-                    parts=str(10 * n),
-                    pm=(day,) if n % 3 == 0 else (),
-                    open_hours=("2",) * (n % 3),
-                ),
+                day,
+                failures=((2, 0.5 + n / 4),) if n % 2 else (),
+                labour=(("1.5", "48", "unplanned"), ("1", "40", "planned")),
+                parts=str(10 * n),
+                pm=(day,) if n % 3 == 0 else (),
+                open_hours=("2",) * (n % 3),
             ),
-            (
+            inputs(
                 lathe,
-                inputs(
-                    lathe,
-                    day,
-                    planned_hours=8,
-                    failures=((1, 1), (5, 0.25)) if n == 4 else (),
-                    pm=(day + timedelta(days=2),) if n == 5 else (),
-                    labour=(("3", "55", "planned"),),
-                ),
+                day,
+                planned_hours=8,
+                failures=((1, 1), (5, 0.25)) if n == 4 else (),
+                pm=(day + timedelta(days=2),) if n == 5 else (),
+                labour=(("3", "55", "planned"),),
             ),
         ):
             event, result = published(shop, day_inputs)

@@ -1,7 +1,8 @@
 """``python -m reporting.worker``: the reporting worker process.
 
-It keeps production's counts, stops and closed shifts and quality's day figures, NCRs and
-CAPAs and maintenance's equipment day KPIs as facts with their rollups, and runs the rollup rebuild."""
+It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
+CAPAs, and maintenance's equipment day KPIs as facts with their rollups, and runs the
+rollup rebuild."""
 
 from __future__ import annotations
 
