@@ -86,3 +86,26 @@ GRANT SELECT, INSERT, UPDATE ON reporting.maintenance_day_facts TO unison_report
 GRANT SELECT, INSERT, UPDATE, DELETE ON reporting.maintenance_daily TO unison_reporting;
 
 SELECT pgmq.bind_topic('maintenance.kpis.published', 'reporting_events');
+
+-- The plants a job of the current organization acts on (the rebuild) include those with
+-- maintenance figures only: read as the owner, for the current organization only.
+CREATE POLICY maintenance_daily_plants_of_organization ON reporting.maintenance_daily
+    FOR SELECT TO unison_owner USING (organization_id = app.current_org());
+CREATE OR REPLACE FUNCTION reporting.organization_plants() RETURNS uuid[]
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, reporting
+    AS $$
+    SELECT coalesce(array_agg(DISTINCT plant_id), '{}')
+    FROM (
+        SELECT plant_id FROM reporting.production_daily
+        WHERE organization_id = app.current_org()
+        UNION
+        SELECT plant_id FROM reporting.quality_daily
+        WHERE organization_id = app.current_org()
+        UNION
+        SELECT plant_id FROM reporting.inspection_daily
+        WHERE organization_id = app.current_org()
+        UNION
+        SELECT plant_id FROM reporting.maintenance_daily
+        WHERE organization_id = app.current_org()
+    ) p
+    $$;

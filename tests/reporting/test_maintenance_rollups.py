@@ -1,7 +1,7 @@
 """Maintenance's equipment day KPIs become facts and the daily rollup exactly once,
 whatever order they arrive in: a newer publication of a day replaces the older (the
 rollup gets the difference), an older one arriving late changes nothing, a replay is
-skipped by the inbox."""
+skipped by the inbox; the rollup rebuild recomputes the same rows."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
+import asyncpg
+
+from reporting.production_facts import rebuild
+from reporting.production_facts.service import REBUILD_KIND
 from tests.reporting.maintenance_events import DAY, T0, D, inputs, published
 from tests.reporting.shop import Shop
+from unison_bus import JobContext
+from unison_bus.jobs import JobMessage
 
 SUMS = (
     "planned_operating_hours, downtime_hours, failures, repairs, repair_hours,"
@@ -77,3 +83,36 @@ async def test_a_day_published_again_replaces_it_and_an_older_one_changes_nothin
     assert row[2] == 1  # still one equipment: replaced, not added
     assert (row[5], row[6], row[7]) == (2, 2, D(3))  # failures, repairs, repair hours
     assert row[-1] == D(25)  # parts cost of the newer publication
+
+
+async def test_the_rebuild_recomputes_the_rollup_the_events_built(
+    shop: Shop, admin_conn: asyncpg.Connection
+) -> None:
+    """A plant with maintenance figures only is found by the job without the requester's
+    plants (``organization_plants`` reads the maintenance rollup too)."""
+    press, lathe = uuid4(), uuid4()
+    events = [
+        published(shop, inputs(e, DAY + timedelta(days=d), failures=((1, d / 4),)), plant=1)[0]
+        for d in range(9)
+        for e in (press, lathe)
+    ]
+    events.append(
+        published(shop, inputs(press, DAY, parts="7"), plant=1, at=T0 + timedelta(hours=1))[0]
+    )
+    await shop.deliver(*reversed(events))  # out of order
+    built = await _rollup(shop)
+    await admin_conn.execute(
+        "UPDATE reporting.maintenance_daily SET failures = 0 WHERE organization_id = $1",
+        shop.org_id,
+    )
+    params = {"from": "2026-10-30", "to": "2026-11-20", "plant_ids": []}
+    job = JobContext(shop.database, JobMessage(uuid4(), shop.org_id, REBUILD_KIND), params)
+    await admin_conn.execute(
+        "INSERT INTO bus.jobs (id, organization_id, kind, params) VALUES ($1, $2, $3, '{}')",
+        job.job_id,
+        job.organization_id,
+        job.kind,
+    )
+    result = await rebuild.run(job)
+    assert await _rollup(shop) == built == await _facts_summed(shop)
+    assert result["maintenance_daily_rows"] == 9

@@ -22,7 +22,11 @@ async def test_every_maintenance_query_prepares_against_the_migrated_schema(
     conn = await asyncpg.connect(role_dsn("reporting"))
     failures = {}
     try:
-        for module, queries in (("facts", repo.FACTS), ("kpis", repo.READS)):
+        for module, queries in (
+            ("facts", repo.FACTS),
+            ("kpis", repo.READS),
+            ("rebuild", repo.REBUILD),
+        ):
             for name, statement in queries.items():
                 try:
                     await conn.prepare(statement)

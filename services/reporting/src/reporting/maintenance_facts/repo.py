@@ -16,6 +16,7 @@ from unison_pg.rows import many
 
 FACTS = Queries.load(Path(__file__).with_name("facts.sql"))
 READS = Queries.load(Path(__file__).with_name("kpis.sql"))
+REBUILD = Queries.load(Path(__file__).with_name("rebuild.sql"))
 ZERO = Decimal(0)
 
 
@@ -64,6 +65,15 @@ async def add_day(conn: asyncpg.Connection, e: EquipmentKpis) -> bool:
         e.occurred_at,
     )
     return changed > 0
+
+
+async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> int:
+    """Rollup rows of days [first, last] recomputed from the facts; returns how many. The
+    caller holds the organization exclusively (the production rebuild's lock, which
+    maintenance's handler shares)."""
+    await conn.execute(REBUILD.delete_maintenance_daily, first, last)
+    written: int = await conn.fetchval(REBUILD.rebuild_maintenance_daily, first, last)
+    return written
 
 
 async def kpis(
