@@ -10,6 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 import asyncpg
+import msgspec
 
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
@@ -116,3 +117,11 @@ async def test_the_rebuild_recomputes_the_rollup_the_events_built(
     result = await rebuild.run(job)
     assert await _rollup(shop) == built == await _facts_summed(shop)
     assert result["maintenance_daily_rows"] == 9
+
+
+async def test_an_event_of_several_days_or_without_a_plant_is_left_out(shop: Shop) -> None:
+    event, _ = published(shop, inputs(uuid4(), DAY, failures=((1, 1),)))
+    week = msgspec.structs.replace(event, id=uuid4(), period_end=DAY + timedelta(days=6))
+    nowhere = msgspec.structs.replace(event, id=uuid4(), plant_id=None)
+    await shop.deliver(week, nowhere)
+    assert await _rollup(shop) == set() == await _facts_summed(shop)
