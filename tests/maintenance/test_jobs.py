@@ -40,3 +40,6 @@ async def test_yesterdays_kpis_are_published_for_every_active_equipment(
     assert {e["equipment_id"] for e in published} == {first["id"], second["id"]}
     yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
     assert all(e["period_start"] == yesterday and e["failures"] == 0 for e in published)
+    # The inputs of PMP and PM compliance travel too, so a consumer can sum them.
+    assert all(e["pm_due"] == 0 and e["pm_on_time"] == 0 for e in published)
+    assert all("maintenance_hours" in e and "planned_maintenance_hours" in e for e in published)

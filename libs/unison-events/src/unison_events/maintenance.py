@@ -144,6 +144,13 @@ class EquipmentKpis(Event, frozen=True, kw_only=True):
     backlog_hours: Decimal
     labour_cost: Decimal
     parts_cost: Decimal
+    # The inputs of the two ratios above (None from publishers before they were added):
+    # maintenance hours booked (planned: on preventive work orders) and PM work orders
+    # due in the period (on time: completed within the tolerance).
+    maintenance_hours: Decimal | None = None
+    planned_maintenance_hours: Decimal | None = None
+    pm_due: int | None = None
+    pm_on_time: int | None = None
 
 
 ALL = (

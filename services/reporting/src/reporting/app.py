@@ -7,6 +7,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from reporting.dashboard_cache.oee import DashboardCache
+from reporting.maintenance_facts.routes import maintenance_router
 from reporting.production_facts.routes import production_router
 from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
@@ -21,7 +22,8 @@ DESCRIPTION = (
     " shifts) from production's events, hourly and daily rollups kept in the same"
     " transaction, the OEE dashboard with its loss tree (cached, refreshed by new facts),"
     " and the rollup rebuild job; quality's day figures, NCRs and CAPAs for FPY, the defect"
-    " Pareto, NCR ageing and the CAPA on-time rate."
+    " Pareto, NCR ageing and the CAPA on-time rate; maintenance's per-equipment day"
+    " inputs for MTBF, MTTR, availability, PM compliance, cost and backlog."
 )
 ROLE = "unison_reporting"
 
@@ -38,7 +40,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "reporting",
         settings,
         description=DESCRIPTION,
-        route_handlers=[production_router(), quality_router()],
+        route_handlers=[production_router(), quality_router(), maintenance_router()],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "dashboards": Provide(provide_dashboards, sync_to_thread=False),

@@ -1,15 +1,18 @@
 """``python -m reporting.worker``: the reporting worker process.
 
-It keeps production's counts, stops and closed shifts and quality's day figures, NCRs and
-CAPAs as facts with their rollups, and runs the rollup rebuild."""
+It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
+CAPAs, and maintenance's equipment day KPIs as facts with their rollups, and runs the
+rollup rebuild."""
 
 from __future__ import annotations
 
+from reporting.maintenance_facts import handlers as maintenance_facts
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
 from unison_bus import EventTypes, Handler, JobHandler
+from unison_events.maintenance import EquipmentKpis
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
 from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
 from unison_worker import run_worker
@@ -22,6 +25,7 @@ EVENT_HANDLERS: dict[str, Handler] = {
     InspectionDecided.topic: quality_facts.on_inspection_decided,
     NcrChanged.topic: quality_facts.on_ncr_changed,
     CapaChanged.topic: quality_facts.on_capa_changed,
+    EquipmentKpis.topic: maintenance_facts.on_equipment_kpis,
 }
 EVENT_TYPES = EventTypes(
     CountsLogged,
@@ -31,6 +35,7 @@ EVENT_TYPES = EventTypes(
     InspectionDecided,
     NcrChanged,
     CapaChanged,
+    EquipmentKpis,
 )
 JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 

@@ -140,6 +140,10 @@ def _published(
         backlog_hours=result.backlog_hours,
         labour_cost=t.labour_cost,
         parts_cost=t.parts_cost,
+        maintenance_hours=t.maintenance_hours,
+        planned_maintenance_hours=t.planned_maintenance_hours,
+        pm_due=t.pm_due,
+        pm_on_time=t.pm_on_time,
     )
 
 

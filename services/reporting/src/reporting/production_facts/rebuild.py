@@ -1,7 +1,7 @@
-"""The ``reporting.rebuild_rollups`` job: the rollups of a period (production's and
-quality's) recomputed from the facts, a week per transaction (each week's hours and days
-are complete on their own, so a cancelled or failed rebuild leaves every week either old
-or new, never half)."""
+"""The ``reporting.rebuild_rollups`` job: the rollups of a period (production's,
+quality's and maintenance's) recomputed from the facts, a week per transaction (each
+week's hours and days are complete on their own, so a cancelled or failed rebuild leaves
+every week either old or new, never half)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from reporting.dashboard_cache import freshness
+from reporting.maintenance_facts import repo as maintenance
 from reporting.production_facts import repo
 from reporting.quality_facts import repo as quality
 from unison_bus import JobContext
@@ -36,13 +37,14 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     plants = {*known.plant_ids, *(UUID(p) for p in ctx.params.get("plant_ids", []))}
     tenant = Tenant(ctx.organization_id, tuple(sorted(plants, key=str)), known.user_id)
     chunks = _weeks(first, last)
-    hourly = daily = quality_daily = defect_daily = inspection_daily = 0
+    hourly = daily = quality_daily = defect_daily = inspection_daily = maintenance_daily = 0
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
             h, d = await repo.rebuild(conn, ctx.organization_id, start, end)
             await freshness.rebuilt(conn, ctx.organization_id, tenant.plant_ids, (start, end))
             q, f, i = await quality.rebuild(conn, start, end)
+            maintenance_daily += await maintenance.rebuild(conn, start, end)
         hourly, daily = hourly + h, daily + d
         quality_daily, defect_daily = quality_daily + q, defect_daily + f
         inspection_daily += i
@@ -53,5 +55,6 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         "quality_daily_rows": quality_daily,
         "defect_daily_rows": defect_daily,
         "inspection_daily_rows": inspection_daily,
+        "maintenance_daily_rows": maintenance_daily,
         "plants": len(plants),
     }
