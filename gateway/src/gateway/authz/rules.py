@@ -66,8 +66,8 @@ ROLES: dict[str, str] = {
 }
 
 # Unison's own workers and the roles a service-grant token of theirs carries: read only
-# (search's rebuild, reporting's backfill read the other services for an organization).
-SERVICE_ROLES: dict[str, tuple[str, ...]] = {"search": ("viewer",), "reporting": ("viewer",)}
+# (search's rebuild reads the other services for an organization).
+SERVICE_ROLES: dict[str, tuple[str, ...]] = {"search": ("viewer",)}
 
 _ALL = "read|write|delete"
 DEFAULT_POLICIES: tuple[tuple[str, str, str], ...] = (

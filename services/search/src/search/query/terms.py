@@ -54,13 +54,6 @@ def idf(df: int, docs: int) -> float:
     return math.log(1 + (docs - df + 0.5) / (df + 0.5))
 
 
-def _plain_terms(analyzed: repo.Analyzed) -> list[str]:
-    """A hyphenated word stems to itself and its parts; documents that write the parts
-    apart have only the parts, so the query asks for those."""
-    parts = [t for t in analyzed.terms if "-" not in t]
-    return parts if parts and len(parts) < len(analyzed.terms) else analyzed.terms
-
-
 async def prepare(conn: asyncpg.Connection, parsed: Parsed, *, completions: int) -> Prepared:
     positive = [
         (w, c.prefix and i == len(c.words) - 1)
@@ -77,7 +70,9 @@ async def prepare(conn: asyncpg.Connection, parsed: Parsed, *, completions: int)
                 group.completed.append(near.word)
             groups.append(group)
             continue
-        terms = _plain_terms(found)
+        # Codes are split before parsing (search.split_codes), so no term is a hyphenated
+        # compound: every term is its own group.
+        terms = found.terms
         folded = found.words[0] if len(found.words) == 1 and len(terms) == 1 else None
         groups.extend(Group(word=word, terms={t: 1.0}, folded=folded) for t in terms)
     df = await repo.frequencies(conn, sorted({t for g in groups for t in g.terms}))
