@@ -76,6 +76,26 @@ async def test_a_hit_is_byte_identical_and_only_movements_up_to_the_end_refresh_
     assert (await _get(client, auth(), "stock", **WEEK))[1] == "miss"  # every plant's
 
 
+async def test_a_change_of_the_material_master_refreshes_answers_filtered_by_group(
+    shop: Shop, client: AsyncTestClient[Any], auth: Headers
+) -> None:
+    room = Stockroom(shop.org_id, shop.plants)
+    a, b = uuid4(), uuid4()
+    await shop.deliver(
+        room.material(a, "A", "G1"),
+        room.material(b, "B", "G2"),
+        room.receipt(date(2026, 11, 3), a, "10", "100"),
+        room.receipt(date(2026, 11, 3), b, "1", "7"),
+    )
+    body, _ = await _get(client, auth(), "stock", **WEEK, material_group="G1")
+    unfiltered, _ = await _get(client, auth(), "stock", **WEEK)
+    assert _value(body) == 100
+    await shop.deliver(room.material(b, "B", "G1", version=2))  # B joins G1
+    body, state = await _get(client, auth(), "stock", **WEEK, material_group="G1")
+    assert (state, _value(body)) == ("miss", Decimal(107))
+    assert await _get(client, auth(), "stock", **WEEK) == (unfiltered, "hit")
+
+
 async def test_entries_never_cross_organizations_or_plant_sets(
     shop: Shop, client: AsyncTestClient[Any], auth: Headers
 ) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 import msgspec
 from litestar.serialization import encode_json
@@ -28,7 +29,7 @@ EVER = date(1, 1, 1)
 NEVER = date(9999, 12, 31)
 
 
-def cache_key(caller: Caller, kind: str, query: Any, generation: int) -> str:
+def cache_key(caller: Caller, kind: str, query: Any, generation: str) -> str:
     """Organization, the caller's plants (sorted), the dashboard, its query and the
     generation: an entry is shared only by callers who see the same plants."""
     material = msgspec.json.encode(
@@ -43,25 +44,36 @@ def cache_key(caller: Caller, kind: str, query: Any, generation: int) -> str:
     return f"reporting.inventory.{kind}:{KEY_VERSION}:{digest}:{generation}"
 
 
+class View(NamedTuple):
+    """A dashboard's name, its filters, the whole query (for the key) and the days its
+    answer depends on."""
+
+    kind: str
+    plant_id: UUID | None
+    material_group: str | None
+    query: tuple[Any, ...]
+    days: tuple[date, date]
+
+
 async def cached(
     dashboards: DashboardCache,
     db: Database,
     caller: Caller,
-    view: tuple[str, Any, tuple[date, date]],
+    view: View,
     compute: Callable[[], Awaitable[Any]],
 ) -> tuple[bytes, bool]:
-    """``view`` = (dashboard, query with the plant filter first, days it depends on). The
-    plant filter is checked before the cache (a foreign plant is a 404, always), the
-    generation is read before the answer is computed (so what is stored under it is at
-    least that fresh)."""
-    kind, query, days = view
-    plant_id = query[0]
+    """The answer's bytes and whether they came from the cache. The plant filter is
+    checked before the cache (a foreign plant is a 404, always); the generation is read
+    before the answer is computed (so what is stored under it is at least that fresh)."""
+    kind, plant_id, group, query, days = view
     if plant_id is not None:
         caller.check_plant(plant_id)
     plants = [plant_id] if plant_id is not None else list(caller.tenant.plant_ids)
     async with db.transaction(caller.tenant, readonly=True) as conn:
         generation = await repo.range_generation(conn, plants, *days)
-    key = cache_key(caller, kind, query, generation)
+        # Which materials a group holds is the master's, which no plant counter follows.
+        masters = await repo.materials_generation(conn) if group is not None else 0
+    key = cache_key(caller, kind, (plant_id, group, *query), f"{generation}.{masters}")
     organization_id = caller.tenant.organization_id
     hit = await dashboards.cache.get(organization_id, key)
     if hit is not None:

@@ -143,3 +143,10 @@ SELECT coalesce(sum(generation), 0)::bigint
 FROM reporting.inventory_generations
 WHERE organization_id = app.current_org() AND plant_id = ANY($1::uuid[])
   AND day BETWEEN $2 AND $3;
+
+-- name: materials_generation
+-- Grows with every change of the organization's material master (each bumps a version;
+-- rows are never deleted): part of the key of answers filtered by material group.
+SELECT coalesce(sum(version), 0)::bigint + count(*) FILTER (WHERE deleted)
+FROM reporting.inventory_materials
+WHERE organization_id = app.current_org();

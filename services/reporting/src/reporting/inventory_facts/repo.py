@@ -133,6 +133,11 @@ async def range_generation(
     return generation
 
 
+async def materials_generation(conn: asyncpg.Connection) -> int:
+    generation: int = await conn.fetchval(FACTS.materials_generation)
+    return generation
+
+
 async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> tuple[int, int, int]:
     """Rollup rows of days [first, last] and the current stock of what moved in them,
     recomputed from the facts: (plant daily, material daily, material stock) rows. The

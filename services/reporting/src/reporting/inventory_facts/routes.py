@@ -13,7 +13,7 @@ from litestar.params import FromQuery, QueryParameter
 from reporting.dashboard_cache.oee import DashboardCache
 from reporting.http import BASE, Db, Who
 from reporting.inventory_facts import service
-from reporting.inventory_facts.cache import EVER, NEVER, cached
+from reporting.inventory_facts.cache import EVER, NEVER, View, cached
 from reporting.inventory_facts.models import (
     BelowReorderPage,
     LotAgeing,
@@ -52,7 +52,7 @@ async def inventory_stock(
         dashboards,
         db,
         caller,
-        ("stock", (*where, first, last, granularity), (EVER, last)),
+        View("stock", plant_id, material_group, (*where, first, last, granularity), (EVER, last)),
         lambda: service.stock_series(db, caller, (first, last), granularity, where),
     )
     return _json(body, hit)
@@ -77,7 +77,9 @@ async def inventory_movements(
         dashboards,
         db,
         caller,
-        ("movements", (*where, first, last, granularity), (first, last)),
+        View(
+            "movements", plant_id, material_group, (*where, first, last, granularity), (first, last)
+        ),
         lambda: service.movement_series(db, caller, (first, last), granularity, where),
     )
     return _json(body, hit)
@@ -99,7 +101,7 @@ async def inventory_lot_ageing(
         dashboards,
         db,
         caller,
-        ("lot-ageing", (*where, as_of), (EVER, NEVER)),
+        View("lot-ageing", plant_id, material_group, (*where, as_of), (EVER, NEVER)),
         lambda: service.lot_ageing(db, caller, where),
     )
     return _json(body, hit)
@@ -120,7 +122,7 @@ async def inventory_below_reorder(
         dashboards,
         db,
         caller,
-        ("below-reorder", (plant_id, material_group, cursor, limit), (EVER, NEVER)),
+        View("below-reorder", plant_id, material_group, (cursor, limit), (EVER, NEVER)),
         lambda: service.below_reorder(db, caller, (plant_id, material_group), cursor, limit),
     )
     return _json(body, hit)
