@@ -1,9 +1,10 @@
 -- Inventory facts and their rollups. Inventory publishes every posted goods movement
 -- document (inventory.goods_movement.posted: signed quantity in the base unit and signed
--- value of each ledger line); reporting keeps each line as a fact (monthly partitions on
--- the posting date) and, in the same statement, adds it to daily rollups per plant and
--- movement type (and per material), to the plant's current stock per material and per
--- lot. Stock value on any day is the running sum of the daily net values, so stock value,
+-- value of each ledger line, and the earlier lines a back-dated posting restated);
+-- reporting keeps each line as a fact (monthly partitions on the posting date) and, in
+-- the same statement, adds it (or a restated value's change) to daily rollups per plant
+-- and movement type (and per material), to the plant's current stock per material and
+-- per lot. Stock value on any day is the running sum of the daily net values, so stock value,
 -- turns and days of supply of any period are read from rollups; the lot ageing and the
 -- average price come from the current stock. Reorder-point crossings and the material
 -- master (for the material group filter) are kept as state: one row each, newest wins.
@@ -12,7 +13,7 @@ CREATE TABLE reporting.inventory_movement_facts (
     organization_id uuid NOT NULL,
     posting_date    date NOT NULL,
     movement_id     uuid NOT NULL,
-    line_no         integer NOT NULL,     -- position of the line in the event, from 1
+    line_no         integer NOT NULL,     -- inventory's (older events: position, from 1)
     movement_type   text NOT NULL,
     plant_id        uuid NOT NULL,
     location_id     uuid NOT NULL,
@@ -20,7 +21,7 @@ CREATE TABLE reporting.inventory_movement_facts (
     lot             text NOT NULL,        -- '' = none
     category        text NOT NULL,
     quantity        numeric NOT NULL,     -- signed, base unit (+ in, - out)
-    value           numeric NOT NULL,     -- signed, as inventory valued the line
+    value           numeric NOT NULL,     -- signed, as inventory valued it (or restated)
     reversal_of     uuid,
     event_id        uuid NOT NULL,
     occurred_at     timestamptz NOT NULL,
@@ -181,6 +182,9 @@ CREATE POLICY inventory_materials_tenant ON reporting.inventory_materials
     WITH CHECK (organization_id = app.current_org());
 
 GRANT SELECT, INSERT ON reporting.inventory_movement_facts TO unison_reporting;
+-- A line's value only: a back-dated posting restates earlier lines' values.
+GRANT UPDATE (value, event_id, occurred_at, received_at)
+    ON reporting.inventory_movement_facts TO unison_reporting;
 GRANT SELECT, INSERT, UPDATE, DELETE ON reporting.inventory_plant_daily,
     reporting.inventory_daily, reporting.inventory_material_stock,
     reporting.inventory_lot_stock TO unison_reporting;

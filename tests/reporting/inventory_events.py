@@ -9,9 +9,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
+import msgspec
+
 from unison_events.inventory import (
     GoodsMovementPosted,
     GoodsMovementPostedLine,
+    GoodsMovementRestatedLine,
     MaterialCreated,
     StockBelowReorderPoint,
     StockReorderPointRecovered,
@@ -94,6 +97,24 @@ class Stockroom:
     ) -> GoodsMovementPosted:
         line = self.line(plant, material, f"-{quantity}", f"-{value}", lot)
         return self.movement(movement_type, day, line)
+
+    def restated(
+        self, document: GoodsMovementPosted, value: str, line: int = 1
+    ) -> GoodsMovementRestatedLine:
+        """Line ``line`` of an earlier document at a new value, as a back-dated posting's
+        event tells it."""
+        x = document.lines[line - 1]
+        return GoodsMovementRestatedLine(
+            **{
+                **msgspec.structs.asdict(x),
+                "line_no": line,
+                "value": D(value),
+                "movement_id": document.movement_id,
+                "movement_type": document.movement_type,
+                "posting_date": document.posting_date,
+                "previous_value": x.value,
+            }
+        )
 
     def material(
         self, material: UUID, number: str, group: str | None, version: int = 1

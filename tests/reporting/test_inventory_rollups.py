@@ -200,3 +200,69 @@ async def test_the_material_master_and_reorder_states_keep_the_newest(shop: Shop
         "SELECT below FROM reporting.inventory_below_reorder WHERE organization_id = $1",
         shop.org_id,
     )
+
+
+async def test_restated_values_replace_the_lines_values_newest_first_and_rebuild_alike(
+    shop: Shop, admin_conn: asyncpg.Connection
+) -> None:
+    """A back-dated receipt restates a later issue's value (its event carries the line at
+    the new value): the fact and the rollups take the difference, exactly once; a later
+    restatement wins over an earlier one arriving late; a restatement arriving before the
+    line's own document keeps the line at the restated value."""
+    room = Stockroom(shop.org_id, shop.plants)
+    bolt, nut = uuid4(), uuid4()
+    receipt = room.receipt(DAY - timedelta(days=3), bolt, "10", "100")
+    issue = room.issue(DAY, bolt, "3", "30")
+    nut_issue = room.issue(DAY, nut, "1", "10")
+    await shop.deliver(receipt, issue)
+
+    late = room.receipt(DAY - timedelta(days=2), bolt, "10", "200")
+    first = msgspec.structs.replace(
+        late, occurred_at=T0 + timedelta(hours=1), restated=(room.restated(issue, "-45"),)
+    )
+    again = room.movement(
+        "101",
+        DAY - timedelta(days=1),
+        room.line(0, bolt, "1", "1"),
+        at=T0 + timedelta(hours=2),
+    )
+    second = msgspec.structs.replace(again, restated=(room.restated(issue, "-44.10"),))
+    early_nut = room.movement(
+        "101", DAY - timedelta(days=1), room.line(0, nut, "5", "50"), at=T0 + timedelta(hours=3)
+    )
+    ahead = msgspec.structs.replace(early_nut, restated=(room.restated(nut_issue, "-11"),))
+    await shop.deliver(second)
+    await shop.deliver(first)  # the earlier restatement, late: the line keeps -44.10
+    await shop.deliver(ahead)  # restates a line reporting has not seen yet
+    await shop.deliver(nut_issue)  # the line's own (older) event: nothing changes
+    await shop.deliver(first)  # replayed: skipped
+
+    values = dict(
+        await shop.admin.fetch(
+            "SELECT material_id, value FROM reporting.inventory_movement_facts"
+            " WHERE organization_id = $1 AND posting_date = $2",
+            shop.org_id,
+            DAY,
+        )
+    )
+    assert values == {bolt: D("-44.10"), nut: D(-11)}
+    state = await _state(shop)
+    assert state == await _from_facts(shop)
+    stock = {r[1]: (r[2], r[3], r[4]) for r in state["inventory_material_stock"]}
+    assert stock[bolt] == (4, D(18), D("256.90"))  # 100 + 200 + 1 - 44.10
+    assert stock[nut] == (2, D(4), D(39))
+
+    params = {"from": "2026-11-01", "to": "2026-11-20", "plant_ids": []}
+    job = JobContext(shop.database, JobMessage(uuid4(), shop.org_id, REBUILD_KIND), params)
+    await admin_conn.execute(
+        "INSERT INTO bus.jobs (id, organization_id, kind, params) VALUES ($1, $2, $3, '{}')",
+        job.job_id,
+        job.organization_id,
+        job.kind,
+    )
+    await admin_conn.execute(
+        "UPDATE reporting.inventory_plant_daily SET value_out = 0 WHERE organization_id = $1",
+        shop.org_id,
+    )
+    await rebuild.run(job)
+    assert await _state(shop) == state

@@ -1,35 +1,63 @@
 -- Inventory facts in, the rollups and the current stock maintained in the same statement.
 
 -- name: add_movement
--- A goods movement document: $1 posting date, $2 movement id, $3 movement type,
--- $4 reversal_of, $5 event id, $6 occurred_at, then its lines as parallel arrays: $7 line
--- numbers, $8 plants, $9 locations, $10 materials, $11 lots ('' none), $12 categories,
--- $13 signed quantities, $14 signed values. Lines already kept (the same document told
--- twice) are skipped, so nothing is added twice. Returns the plants whose figures
--- changed (empty when nothing was new).
-WITH new AS (
-    INSERT INTO reporting.inventory_movement_facts (organization_id, posting_date,
+-- Ledger lines of a goods movement event, as parallel arrays: $1 posting dates,
+-- $2 documents, $3 line numbers, $4 movement types, $5 plants, $6 locations,
+-- $7 materials, $8 lots ('' none), $9 categories, $10 signed quantities, $11 signed
+-- values, $12 reversal_of; $13 event id, $14 occurred_at. The document's own lines and
+-- earlier lines a back-dated posting restated (a new value). A line not kept yet is a
+-- new fact; a kept one takes the value of a newer event (occurred_at, then id) and the
+-- rollups get new minus old; an older or equal one (the same document told twice, a
+-- restatement overtaken by a later one) changes nothing. Returns the plants whose
+-- figures changed (empty when nothing did).
+WITH input AS (
+    SELECT *
+    FROM unnest($1::date[], $2::uuid[], $3::integer[], $4::text[], $5::uuid[], $6::uuid[],
+        $7::uuid[], $8::text[], $9::text[], $10::numeric[], $11::numeric[], $12::uuid[])
+        AS l(posting_date, movement_id, line_no, movement_type, plant_id, location_id,
+            material_id, lot, category, quantity, value, reversal_of)
+), old AS (
+    SELECT f.posting_date, f.movement_id, f.line_no, f.value
+    FROM reporting.inventory_movement_facts f
+    JOIN input i ON f.posting_date = i.posting_date AND f.movement_id = i.movement_id
+        AND f.line_no = i.line_no
+    WHERE f.organization_id = app.current_org()
+), written AS (
+    INSERT INTO reporting.inventory_movement_facts AS f (organization_id, posting_date,
         movement_id, line_no, movement_type, plant_id, location_id, material_id, lot,
         category, quantity, value, reversal_of, event_id, occurred_at)
-    SELECT app.current_org(), $1::date, $2::uuid, l.line_no, $3::text, l.plant_id,
-        l.location_id, l.material_id, l.lot, l.category, l.quantity, l.value, $4::uuid,
-        $5::uuid, $6::timestamptz
-    FROM unnest($7::integer[], $8::uuid[], $9::uuid[], $10::uuid[], $11::text[],
-        $12::text[], $13::numeric[], $14::numeric[])
-        AS l(line_no, plant_id, location_id, material_id, lot, category, quantity, value)
-    ON CONFLICT (organization_id, posting_date, movement_id, line_no) DO NOTHING
-    RETURNING posting_date, movement_id, movement_type, plant_id, material_id, lot,
-        quantity, value
+    SELECT app.current_org(), posting_date, movement_id, line_no, movement_type, plant_id,
+        location_id, material_id, lot, category, quantity, value, reversal_of, $13::uuid,
+        $14::timestamptz
+    FROM input
+    ON CONFLICT (organization_id, posting_date, movement_id, line_no)
+    DO UPDATE SET value = excluded.value, event_id = excluded.event_id,
+        occurred_at = excluded.occurred_at, received_at = now()
+    WHERE (f.occurred_at, f.event_id) < (excluded.occurred_at, excluded.event_id)
+      AND f.value <> excluded.value
+    RETURNING posting_date, movement_id, line_no, movement_type, plant_id, material_id,
+        lot, quantity, value
+), new AS (
+    -- What each written line adds: all of it when new, its value's change when restated.
+    SELECT w.posting_date, w.movement_id, w.movement_type, w.plant_id, w.material_id,
+        w.lot, o.movement_id IS NULL AS added,
+        CASE WHEN o.movement_id IS NULL THEN w.quantity ELSE 0 END AS quantity,
+        w.quantity > 0 AS inward, w.value - coalesce(o.value, 0) AS value,
+        CASE WHEN o.movement_id IS NULL AND w.quantity > 0 THEN w.posting_date END
+            AS received
+    FROM written w
+    LEFT JOIN old o ON o.posting_date = w.posting_date AND o.movement_id = w.movement_id
+        AND o.line_no = w.line_no
 ), plant_day AS (
     INSERT INTO reporting.inventory_plant_daily AS r (organization_id, bucket_day,
         plant_id, movement_type, documents, lines, quantity_in, quantity_out, value_in,
         value_out)
     SELECT app.current_org(), posting_date, plant_id, movement_type,
-        count(DISTINCT movement_id), count(*),
-        coalesce(sum(quantity) FILTER (WHERE quantity > 0), 0),
-        coalesce(-sum(quantity) FILTER (WHERE quantity <= 0), 0),
-        coalesce(sum(value) FILTER (WHERE quantity > 0), 0),
-        coalesce(-sum(value) FILTER (WHERE quantity <= 0), 0)
+        count(DISTINCT movement_id) FILTER (WHERE added), count(*) FILTER (WHERE added),
+        coalesce(sum(quantity) FILTER (WHERE inward), 0),
+        coalesce(-sum(quantity) FILTER (WHERE NOT inward), 0),
+        coalesce(sum(value) FILTER (WHERE inward), 0),
+        coalesce(-sum(value) FILTER (WHERE NOT inward), 0)
     FROM new
     GROUP BY 2, 3, 4
     ON CONFLICT (organization_id, bucket_day, plant_id, movement_type)
@@ -43,11 +71,12 @@ WITH new AS (
 ), material_day AS (
     INSERT INTO reporting.inventory_daily AS r (organization_id, bucket_day, plant_id,
         material_id, movement_type, lines, quantity_in, quantity_out, value_in, value_out)
-    SELECT app.current_org(), posting_date, plant_id, material_id, movement_type, count(*),
-        coalesce(sum(quantity) FILTER (WHERE quantity > 0), 0),
-        coalesce(-sum(quantity) FILTER (WHERE quantity <= 0), 0),
-        coalesce(sum(value) FILTER (WHERE quantity > 0), 0),
-        coalesce(-sum(value) FILTER (WHERE quantity <= 0), 0)
+    SELECT app.current_org(), posting_date, plant_id, material_id, movement_type,
+        count(*) FILTER (WHERE added),
+        coalesce(sum(quantity) FILTER (WHERE inward), 0),
+        coalesce(-sum(quantity) FILTER (WHERE NOT inward), 0),
+        coalesce(sum(value) FILTER (WHERE inward), 0),
+        coalesce(-sum(value) FILTER (WHERE NOT inward), 0)
     FROM new
     GROUP BY 2, 3, 4, 5
     ON CONFLICT (organization_id, bucket_day, plant_id, material_id, movement_type)
@@ -60,7 +89,8 @@ WITH new AS (
 ), material_stock AS (
     INSERT INTO reporting.inventory_material_stock AS r (organization_id, plant_id,
         material_id, lines, quantity, value)
-    SELECT app.current_org(), plant_id, material_id, count(*), sum(quantity), sum(value)
+    SELECT app.current_org(), plant_id, material_id, count(*) FILTER (WHERE added),
+        sum(quantity), sum(value)
     FROM new
     GROUP BY 2, 3
     ON CONFLICT (organization_id, plant_id, material_id)
@@ -72,9 +102,9 @@ WITH new AS (
     INSERT INTO reporting.inventory_lot_stock AS r (organization_id, plant_id,
         material_id, lot, lines, quantity, first_received)
     SELECT app.current_org(), plant_id, material_id, lot, count(*), sum(quantity),
-        min(posting_date) FILTER (WHERE quantity > 0)
+        min(received)
     FROM new
-    WHERE lot <> ''
+    WHERE lot <> '' AND added
     GROUP BY 2, 3, 4
     ON CONFLICT (organization_id, plant_id, material_id, lot)
     DO UPDATE SET lines = r.lines + excluded.lines,

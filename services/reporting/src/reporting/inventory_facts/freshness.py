@@ -19,13 +19,17 @@ BELOW_REORDER_TOPIC = "reporting.inventory.below_reorder"
 
 
 async def movements_changed(
-    conn: asyncpg.Connection, organization_id: UUID, plant_ids: Sequence[UUID], day: date
+    conn: asyncpg.Connection,
+    organization_id: UUID,
+    plant_ids: Sequence[UUID],
+    days: Sequence[date],
 ) -> None:
-    """A document of posting day ``day`` changed these plants' figures: that day's
-    movements, and the stock of every day from it on (a running sum)."""
+    """Lines of posting days ``days`` changed these plants' figures: those days'
+    movements, and the stock of every day from the first on (a running sum)."""
+    changed = sorted(set(days))
     for plant_id in plant_ids:
-        await repo.bump_days(conn, plant_id, [day])
-        await _tell(conn, MOVEMENTS_TOPIC, organization_id, plant_id, str(plant_id), day=day)
+        await repo.bump_days(conn, plant_id, changed)
+        await _tell(conn, MOVEMENTS_TOPIC, organization_id, plant_id, str(plant_id), day=changed[0])
 
 
 async def reorder_changed(

@@ -26,9 +26,9 @@ log = structlog.get_logger("reporting.inventory_facts")
 
 
 async def on_goods_movement_posted(conn: asyncpg.Connection, event: GoodsMovementPosted) -> None:
-    """A document's lines as facts on its posting day; a transfer between plants touches
-    both (its lines name them)."""
-    plants = sorted({x.plant_id for x in event.lines}, key=str)
+    """A document's lines as facts on its posting day (a transfer between plants touches
+    both: its lines name them), and the values of earlier lines it restated."""
+    plants = sorted({x.plant_id for x in (*event.lines, *event.restated)}, key=str)
     if not plants:
         log.warning("movement_without_lines", event_id=str(event.id))
         return
@@ -36,8 +36,9 @@ async def on_goods_movement_posted(conn: asyncpg.Connection, event: GoodsMovemen
     await hold_organization(conn, event.organization_id)
     changed = await repo.add_movement(conn, event)
     if changed:
+        days = [event.posting_date, *(x.posting_date for x in event.restated)]
         await freshness.movements_changed(
-            conn, event.organization_id, sorted(changed, key=str), event.posting_date
+            conn, event.organization_id, sorted(changed, key=str), days
         )
 
 

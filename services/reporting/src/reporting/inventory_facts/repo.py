@@ -60,25 +60,42 @@ class AgeingSums(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def add_movement(conn: asyncpg.Connection, e: GoodsMovementPosted) -> list[UUID]:
-    """A document's lines as facts, added to the rollups and the current stock in the
-    same statement. Returns the plants whose figures changed (none: already kept)."""
-    lines = e.lines
+    """A document's lines, and the earlier lines it restated, as facts, added to the
+    rollups and the current stock in the same statement. Returns the plants whose
+    figures changed (none: nothing new)."""
+    own = [
+        (
+            e.posting_date,
+            e.movement_id,
+            n if x.line_no is None else x.line_no,  # older events: the position
+            e.movement_type,
+            x,
+            e.reversal_of,
+        )
+        for n, x in enumerate(e.lines, start=1)
+    ]
+    restated = [
+        (x.posting_date, x.movement_id, x.line_no, x.movement_type, x, None)
+        for x in e.restated
+        if x.line_no is not None
+    ]
+    lines = own + restated
     plants: list[UUID] = await conn.fetchval(
         FACTS.add_movement,
-        e.posting_date,
-        e.movement_id,
-        e.movement_type,
-        e.reversal_of,
+        [x[0] for x in lines],
+        [x[1] for x in lines],
+        [x[2] for x in lines],
+        [x[3] for x in lines],
+        [x[4].plant_id for x in lines],
+        [x[4].location_id for x in lines],
+        [x[4].material_id for x in lines],
+        [x[4].lot or "" for x in lines],
+        [x[4].category for x in lines],
+        [x[4].quantity for x in lines],
+        [x[4].value for x in lines],
+        [x[5] for x in lines],
         e.id,
         e.occurred_at,
-        list(range(1, len(lines) + 1)),
-        [x.plant_id for x in lines],
-        [x.location_id for x in lines],
-        [x.material_id for x in lines],
-        [x.lot or "" for x in lines],
-        [x.category for x in lines],
-        [x.quantity for x in lines],
-        [x.value for x in lines],
     )
     return plants
 
