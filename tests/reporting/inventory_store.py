@@ -51,10 +51,11 @@ class Store:
         path = f"/plants/{self.plants[plant]}/locations"
         return str((await self.call("POST", path, 201, json=body))["id"])
 
-    async def post(self, movement_type: str, day: date, *lines: dict[str, Any]) -> None:
+    async def post(self, movement_type: str, day: date, *lines: dict[str, Any]) -> Any:
         body = {"movement_type": movement_type, "posting_date": day.isoformat(), "lines": lines}
         document = await self.call("POST", "/goods-movements", 201, json=body)
         self.documents.append(str(document["id"]))
+        return document
 
     async def reverse(self, index: int) -> None:
         path = f"/goods-movements/{self.documents[index]}/reversal"

@@ -1,6 +1,7 @@
 """Reporting's inventory KPIs show inventory's own figures on the same stock: materials,
 receipts at a price, issues, deliveries, scrap, transfers inside a plant and between
-plants, a reversal are posted through inventory's API (back-dated ones in date order),
+plants, a reversal, a back-dated receipt in front of later lines (inventory restates their
+values) are posted through inventory's API,
 inventory's worker runs its reorder-point check, reporting's consumer takes everything
 inventory published, and both services are asked: stock value and on hand against
 inventory's valuations and stock, movements by type against its ledger, the items below
@@ -65,12 +66,10 @@ async def _stock_through_inventory(store: Store) -> dict[str, str]:
     wh1, wh2 = await store.location("WH1", 0), await store.location("WH2", 0)
     wh3 = await store.location("WH3", 1)
     line = store.line
-    # In date order: a back-dated posting before later lines would restate their values,
-    # which no event tells (see the README's limits).
     await store.post("101", ago(40), line(steel, wh1, "100", lot="S-A", price="2.50"))
     await store.post("101", ago(10), line(steel, wh1, "50", lot="S-B", price="3.10"))
     await store.post("101", ago(10), line(bearing, wh1, "200", lot="B-A", price="0.75"))
-    await store.post("261", ago(5), line(steel, wh1, "30", lot="S-A"))
+    issued = await store.post("261", ago(5), line(steel, wh1, "30", lot="S-A"))
     await store.post("311", ago(5), line(bearing, wh1, "50", lot="B-A", to_location_id=wh2))
     await store.post(
         "301",
@@ -83,6 +82,11 @@ async def _stock_through_inventory(store: Store) -> dict[str, str]:
     await store.post("101", TODAY, line(bearing, wh1, "10", lot="B-B", price="1"))
     await store.reverse(len(store.documents) - 1)  # 102: the last receipt taken back
     await store.post("261", TODAY, line(steel, wh3, "3", plant=1, lot="S-B"))
+    # Back-dated in front of the issue and the transfer: inventory restates their values
+    # at the new moving average, and its event says so.
+    await store.post("101", ago(20), line(steel, wh1, "40", lot="S-C", price="4.00"))
+    (restated,) = (await store.ledger())[3]["lines"]
+    assert D(restated["value"]) != D(issued["lines"][0]["value"])
     await store.call(
         "PUT",
         f"/materials/{bearing}/plants/{store.plants[0]}",
@@ -190,7 +194,8 @@ async def _movements_agree(
 
 async def _lots_agree(store: Store, reporting: Any, materials: dict[str, str]) -> None:
     """Lots in stock by age: their quantities are inventory's stock by lot; S-A came 40
-    days ago, S-B and B-A 10 days ago into plant 0 and S-B 2 days ago into plant 1."""
+    days ago, S-C 20, S-B and B-A 10 days ago into plant 0 and S-B 2 days ago into plant
+    1."""
     lots: dict[str, D] = defaultdict(D)
     for material in materials.values():
         for row in await store.stock(material):
@@ -199,5 +204,5 @@ async def _lots_agree(store: Store, reporting: Any, materials: dict[str, str]) -
     ageing = await reporting("lot-ageing")
     shown = {b["bucket"]: (b["lots"], D(b["quantity"])) for b in ageing["buckets"]}
     assert shown["31-90"] == (1, lots["S-A"])
-    assert shown["0-30"] == (3, lots["S-B"] + lots["B-A"])  # S-B in two plants
-    assert lots["B-B"] == 0 and ageing["total"]["lots"] == 4
+    assert shown["0-30"] == (4, lots["S-B"] + lots["B-A"] + lots["S-C"])  # S-B: 2 plants
+    assert lots["B-B"] == 0 and ageing["total"]["lots"] == 5
