@@ -11,12 +11,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import asyncpg
+import pytest
 from litestar.testing import AsyncTestClient
 
 from inventory import worker
+from inventory.app import create_app as build_inventory_app
+from inventory.demo import seed_units
 from inventory.service import replenishment
+from inventory.settings import Settings as InventorySettings
 from tests.gateway.support import serving
 from tests.support.harness import Headers
+from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 from unison_bus import enqueue
 from unison_pg import Database, Tenant
 from unison_worker.runtime import WorkerSettings, build_worker_app
@@ -133,3 +139,25 @@ async def reorder_check(role_dsn: Callable[[str], str], org_id: UUID) -> dict[st
         await db.close()
     assert job["status"] == "succeeded", job
     return dict(job)
+
+
+@pytest.fixture
+async def store(  # imported by the tests that use it
+    role_dsn: Callable[[str], str],
+    minter: TokenMinter,
+    auth: Headers,
+    plants: list[UUID],
+    org_id: UUID,
+    owner_conn: asyncpg.Connection,
+) -> AsyncIterator[Store]:
+    settings = InventorySettings(
+        database_url=role_dsn("inventory"),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        jwks_url="http://127.0.0.1:9/auth/jwks.json",
+        pool_max=4,
+    )
+    await seed_units(owner_conn, org_id)
+    app = build_inventory_app(settings, verifier=minter.verifier())
+    async with AsyncTestClient(app) as inventory_client, inventory_worker(role_dsn):
+        yield Store(inventory_client, auth, plants, org_id)

@@ -10,49 +10,23 @@ their reorder point against its replenishment list, the lots against its stock b
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-import pytest
 from litestar.testing import AsyncTestClient
 
-from inventory.app import create_app as build_inventory_app
-from inventory.demo import seed_units
-from inventory.settings import Settings as InventorySettings
-from tests.reporting.inventory_store import Store, inventory_worker, reorder_check
+from tests.reporting import inventory_store
+from tests.reporting.inventory_store import Store, reorder_check
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
-from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 
+store = inventory_store.store  # the fixture: inventory's app and worker
 TODAY = datetime.now(UTC).date()
 D = Decimal
 ISSUES = ("261", "262", "601", "602")
-
-
-@pytest.fixture
-async def store(
-    role_dsn: Callable[[str], str],
-    minter: TokenMinter,
-    auth: Headers,
-    plants: list[UUID],
-    org_id: UUID,
-    owner_conn: asyncpg.Connection,
-) -> AsyncIterator[Store]:
-    settings = InventorySettings(
-        database_url=role_dsn("inventory"),
-        jwt_issuer=ISSUER,
-        jwt_audience=AUDIENCE,
-        jwks_url="http://127.0.0.1:9/auth/jwks.json",
-        pool_max=4,
-    )
-    await seed_units(owner_conn, org_id)
-    app = build_inventory_app(settings, verifier=minter.verifier())
-    async with AsyncTestClient(app) as inventory_client, inventory_worker(role_dsn):
-        yield Store(inventory_client, auth, plants, org_id)
 
 
 def ago(days: int) -> Any:
