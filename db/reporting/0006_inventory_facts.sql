@@ -80,6 +80,31 @@ CREATE TABLE reporting.inventory_daily (
 CREATE INDEX inventory_daily_material
     ON reporting.inventory_daily (organization_id, material_id, plant_id, bucket_day);
 
+-- The net flows per month (plant, and plant and material): the opening stock of a
+-- period is the sum of the months before it and the days of its first month before it,
+-- so a dashboard never sums a plant's whole history day by day.
+CREATE TABLE reporting.inventory_plant_monthly (
+    organization_id uuid NOT NULL,
+    bucket_month    date NOT NULL,       -- the month's first day
+    plant_id        uuid NOT NULL,
+    lines           integer NOT NULL DEFAULT 0,
+    net_quantity    numeric NOT NULL DEFAULT 0,
+    net_value       numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (organization_id, bucket_month, plant_id)
+);
+CREATE TABLE reporting.inventory_monthly (
+    organization_id uuid NOT NULL,
+    bucket_month    date NOT NULL,
+    plant_id        uuid NOT NULL,
+    material_id     uuid NOT NULL,
+    lines           integer NOT NULL DEFAULT 0,
+    net_quantity    numeric NOT NULL DEFAULT 0,
+    net_value       numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (organization_id, bucket_month, plant_id, material_id)
+);
+CREATE INDEX inventory_monthly_material
+    ON reporting.inventory_monthly (organization_id, material_id, bucket_month);
+
 -- A material's stock in a plant now (every location, lot and category): the sum of its
 -- facts. Its value over its quantity is the moving average price lots are valued at.
 CREATE TABLE reporting.inventory_material_stock (
@@ -163,7 +188,8 @@ DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['inventory_movement_facts', 'inventory_plant_daily',
-            'inventory_daily', 'inventory_material_stock', 'inventory_lot_stock',
+            'inventory_daily', 'inventory_plant_monthly', 'inventory_monthly',
+            'inventory_material_stock', 'inventory_lot_stock',
             'inventory_below_reorder', 'inventory_generations'] LOOP
         EXECUTE format('ALTER TABLE reporting.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE reporting.%I FORCE ROW LEVEL SECURITY', t);
@@ -186,7 +212,8 @@ GRANT SELECT, INSERT ON reporting.inventory_movement_facts TO unison_reporting;
 GRANT UPDATE (value, event_id, occurred_at, received_at)
     ON reporting.inventory_movement_facts TO unison_reporting;
 GRANT SELECT, INSERT, UPDATE, DELETE ON reporting.inventory_plant_daily,
-    reporting.inventory_daily, reporting.inventory_material_stock,
+    reporting.inventory_daily, reporting.inventory_plant_monthly, reporting.inventory_monthly,
+    reporting.inventory_material_stock,
     reporting.inventory_lot_stock TO unison_reporting;
 GRANT SELECT, INSERT, UPDATE ON reporting.inventory_materials,
     reporting.inventory_below_reorder TO unison_reporting;

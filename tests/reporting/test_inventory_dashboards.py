@@ -70,6 +70,9 @@ async def test_stock_value_turns_and_days_of_supply_per_day_week_and_period(
     assert total["turns"] == 0.2059  # 200 / 971.43
     assert total["days_of_supply"] == 35.0  # 1000 / (200 / 7)
     assert total["stock_quantity"] is None  # no material: units would be mixed
+    # Opening mid-month: October's monthly rollup and November's first days.
+    later = await _get(client, auth(), "stock", **{**WEEK, "from": "2026-11-03"}, plant_id=plant)
+    assert [D(p["stock_value"]) for p in later["points"]] == closing[2:]
 
     weeks = await _get(client, auth(), "stock", **WEEK, plant_id=plant, granularity="week")
     assert [p["bucket"] for p in weeks["points"]] == ["2026-W44", "2026-W45"]

@@ -48,6 +48,20 @@ ROLLUPS = {
         " FROM reporting.inventory_movement_facts WHERE organization_id = $1"
         " GROUP BY 1, 2, 3, 4",
     ),
+    "inventory_plant_monthly": (
+        "SELECT bucket_month, plant_id, lines, net_quantity, net_value"
+        " FROM reporting.inventory_plant_monthly WHERE organization_id = $1 AND lines <> 0",
+        "SELECT date_trunc('month', posting_date)::date, plant_id, count(*), sum(quantity),"
+        " sum(value) FROM reporting.inventory_movement_facts WHERE organization_id = $1"
+        " GROUP BY 1, 2",
+    ),
+    "inventory_monthly": (
+        "SELECT bucket_month, plant_id, material_id, lines, net_quantity, net_value"
+        " FROM reporting.inventory_monthly WHERE organization_id = $1 AND lines <> 0",
+        "SELECT date_trunc('month', posting_date)::date, plant_id, material_id, count(*),"
+        " sum(quantity), sum(value) FROM reporting.inventory_movement_facts"
+        " WHERE organization_id = $1 GROUP BY 1, 2, 3",
+    ),
     "inventory_material_stock": (
         "SELECT plant_id, material_id, lines, quantity, value"
         " FROM reporting.inventory_material_stock WHERE organization_id = $1",
@@ -151,7 +165,9 @@ async def test_the_rebuild_recomputes_the_rollups_and_the_stock_the_events_built
     await shop.deliver(documents[3], msgspec.structs.replace(documents[4], id=uuid4()))
     built = await _state(shop)
     for table in ROLLUPS:
-        column = "quantity" if "stock" in table else "quantity_in"
+        column = (
+            "quantity" if "stock" in table else "net_value" if "monthly" in table else "quantity_in"
+        )
         await admin_conn.execute(
             f"UPDATE reporting.{table} SET {column} = 999 WHERE organization_id = $1",
             shop.org_id,

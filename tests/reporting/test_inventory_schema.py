@@ -16,6 +16,8 @@ TABLES = (
     "inventory_movement_facts",
     "inventory_plant_daily",
     "inventory_daily",
+    "inventory_plant_monthly",
+    "inventory_monthly",
     "inventory_material_stock",
     "inventory_lot_stock",
     "inventory_materials",

@@ -86,6 +86,30 @@ WITH input AS (
         value_in = r.value_in + excluded.value_in,
         value_out = r.value_out + excluded.value_out
     RETURNING 1
+), plant_month AS (
+    INSERT INTO reporting.inventory_plant_monthly AS r (organization_id, bucket_month,
+        plant_id, lines, net_quantity, net_value)
+    SELECT app.current_org(), date_trunc('month', posting_date)::date, plant_id,
+        count(*) FILTER (WHERE added), sum(quantity), sum(value)
+    FROM new
+    GROUP BY 2, 3
+    ON CONFLICT (organization_id, bucket_month, plant_id)
+    DO UPDATE SET lines = r.lines + excluded.lines,
+        net_quantity = r.net_quantity + excluded.net_quantity,
+        net_value = r.net_value + excluded.net_value
+    RETURNING 1
+), material_month AS (
+    INSERT INTO reporting.inventory_monthly AS r (organization_id, bucket_month, plant_id,
+        material_id, lines, net_quantity, net_value)
+    SELECT app.current_org(), date_trunc('month', posting_date)::date, plant_id,
+        material_id, count(*) FILTER (WHERE added), sum(quantity), sum(value)
+    FROM new
+    GROUP BY 2, 3, 4
+    ON CONFLICT (organization_id, bucket_month, plant_id, material_id)
+    DO UPDATE SET lines = r.lines + excluded.lines,
+        net_quantity = r.net_quantity + excluded.net_quantity,
+        net_value = r.net_value + excluded.net_value
+    RETURNING 1
 ), material_stock AS (
     INSERT INTO reporting.inventory_material_stock AS r (organization_id, plant_id,
         material_id, lines, quantity, value)

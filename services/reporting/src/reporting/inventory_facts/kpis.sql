@@ -7,27 +7,54 @@
 -- Stock per day of [$1, $2] (the running sum of every net flow up to that day) and the
 -- cost of goods issued (261/601 and their reversals 262/602, at the values inventory
 -- gave the lines), summed per $3 ('day', 'week' (ISO) or 'month'); $4 plant, $5 material,
--- $6 material group. ``stock_value_days`` is the sum of the days' closing values (the
--- average is it over ``days``); closing = the bucket's last day.
+-- $6 material group. The opening stock is the monthly rollup before $1's month plus the
+-- days of that month before $1, so a plant's history is read month by month.
+-- ``stock_value_days`` is the sum of the days' closing values (the average is it over
+-- ``days``); closing = the bucket's last day. With a material or group filter the
+-- material rollups are read through their material index (``= ANY`` of the chosen ids).
 WITH chosen AS (
-    SELECT material_id FROM reporting.inventory_materials
-    WHERE organization_id = app.current_org() AND material_group = $6
+    SELECT CASE WHEN $5::uuid IS NOT NULL THEN ARRAY[$5::uuid]
+        ELSE ARRAY(SELECT material_id FROM reporting.inventory_materials
+                   WHERE organization_id = app.current_org() AND material_group = $6)
+        END AS ids
+), bounds AS (
+    SELECT date_trunc('month', $1::date)::date AS month_start
+), months AS (
+    SELECT net_quantity AS quantity, net_value AS value
+    FROM reporting.inventory_plant_monthly
+    WHERE $5::uuid IS NULL AND $6::text IS NULL AND organization_id = app.current_org()
+      AND bucket_month < (SELECT month_start FROM bounds)
+      AND ($4::uuid IS NULL OR plant_id = $4)
+    UNION ALL
+    SELECT net_quantity, net_value
+    FROM reporting.inventory_monthly
+    WHERE ($5::uuid IS NOT NULL OR $6::text IS NOT NULL)
+      AND organization_id = app.current_org()
+      AND material_id = ANY ((SELECT ids FROM chosen)::uuid[])
+      AND bucket_month < (SELECT month_start FROM bounds)
+      AND ($4::uuid IS NULL OR plant_id = $4)
 ), flows AS (
     SELECT bucket_day AS day, movement_type, quantity_in - quantity_out AS quantity,
         value_in - value_out AS value
     FROM reporting.inventory_plant_daily
     WHERE $5::uuid IS NULL AND $6::text IS NULL AND organization_id = app.current_org()
-      AND bucket_day <= $2 AND ($4::uuid IS NULL OR plant_id = $4)
+      AND bucket_day BETWEEN (SELECT month_start FROM bounds) AND $2
+      AND ($4::uuid IS NULL OR plant_id = $4)
     UNION ALL
     SELECT bucket_day, movement_type, quantity_in - quantity_out, value_in - value_out
     FROM reporting.inventory_daily
     WHERE ($5::uuid IS NOT NULL OR $6::text IS NOT NULL)
-      AND organization_id = app.current_org() AND bucket_day <= $2
-      AND ($4::uuid IS NULL OR plant_id = $4) AND ($5::uuid IS NULL OR material_id = $5)
-      AND ($6::text IS NULL OR material_id IN (SELECT material_id FROM chosen))
+      AND organization_id = app.current_org()
+      AND material_id = ANY ((SELECT ids FROM chosen)::uuid[])
+      AND bucket_day BETWEEN (SELECT month_start FROM bounds) AND $2
+      AND ($4::uuid IS NULL OR plant_id = $4)
 ), opening AS (
     SELECT coalesce(sum(quantity), 0) AS quantity, coalesce(sum(value), 0) AS value
-    FROM flows WHERE day < $1
+    FROM (
+        SELECT quantity, value FROM months
+        UNION ALL
+        SELECT quantity, value FROM flows WHERE day < $1
+    ) o
 ), per_day AS (
     SELECT d::date AS day, coalesce(sum(f.quantity), 0) AS quantity,
         coalesce(sum(f.value), 0) AS value,
@@ -62,8 +89,10 @@ ORDER BY 1;
 -- values in (+ lines) and out (- lines, as positive amounts); $4 plant, $5 material,
 -- $6 material group.
 WITH chosen AS (
-    SELECT material_id FROM reporting.inventory_materials
-    WHERE organization_id = app.current_org() AND material_group = $6
+    SELECT CASE WHEN $5::uuid IS NOT NULL THEN ARRAY[$5::uuid]
+        ELSE ARRAY(SELECT material_id FROM reporting.inventory_materials
+                   WHERE organization_id = app.current_org() AND material_group = $6)
+        END AS ids
 ), rows AS (
     SELECT bucket_day AS day, movement_type, documents, lines, quantity_in, quantity_out,
         value_in, value_out
@@ -75,9 +104,9 @@ WITH chosen AS (
         value_out
     FROM reporting.inventory_daily
     WHERE ($5::uuid IS NOT NULL OR $6::text IS NOT NULL)
-      AND organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2
-      AND ($4::uuid IS NULL OR plant_id = $4) AND ($5::uuid IS NULL OR material_id = $5)
-      AND ($6::text IS NULL OR material_id IN (SELECT material_id FROM chosen))
+      AND organization_id = app.current_org()
+      AND material_id = ANY ((SELECT ids FROM chosen)::uuid[])
+      AND bucket_day BETWEEN $1 AND $2 AND ($4::uuid IS NULL OR plant_id = $4)
 )
 SELECT date_trunc($3::text, day::timestamp)::date AS bucket, movement_type,
     sum(documents)::bigint AS documents, sum(lines)::bigint AS lines,

@@ -48,6 +48,47 @@ WITH written AS (
 )
 SELECT count(*) FROM written;
 
+-- name: delete_monthly
+-- Monthly rows (plant, and material) of the months that days [$1, $2] fall in: a month is
+-- recomputed whole, even when the days cover part of it.
+WITH plants AS (
+    DELETE FROM reporting.inventory_plant_monthly
+    WHERE organization_id = app.current_org()
+      AND bucket_month BETWEEN date_trunc('month', $1::date) AND date_trunc('month', $2::date)
+    RETURNING 1
+)
+DELETE FROM reporting.inventory_monthly
+WHERE organization_id = app.current_org()
+  AND bucket_month BETWEEN date_trunc('month', $1::date) AND date_trunc('month', $2::date);
+
+-- name: rebuild_monthly
+-- Monthly rows of the months of days [$1, $2], from all their facts (after
+-- delete_monthly). Returns the plant rows written.
+WITH facts AS (
+    SELECT date_trunc('month', posting_date)::date AS bucket_month, plant_id, material_id,
+        quantity, value
+    FROM reporting.inventory_movement_facts
+    WHERE organization_id = app.current_org()
+      AND posting_date >= date_trunc('month', $1::date)
+      AND posting_date < date_trunc('month', $2::date) + interval '1 month'
+), materials AS (
+    INSERT INTO reporting.inventory_monthly (organization_id, bucket_month, plant_id,
+        material_id, lines, net_quantity, net_value)
+    SELECT app.current_org(), bucket_month, plant_id, material_id, count(*), sum(quantity),
+        sum(value)
+    FROM facts
+    GROUP BY 2, 3, 4
+    RETURNING 1
+), plants AS (
+    INSERT INTO reporting.inventory_plant_monthly (organization_id, bucket_month, plant_id,
+        lines, net_quantity, net_value)
+    SELECT app.current_org(), bucket_month, plant_id, count(*), sum(quantity), sum(value)
+    FROM facts
+    GROUP BY 2, 3
+    RETURNING 1
+)
+SELECT count(*) FROM plants;
+
 -- name: delete_stock
 -- The current stock rows of every (plant, material) with a fact in days [$1, $2], and of
 -- their lots: rebuild_stock writes them again from all their facts.

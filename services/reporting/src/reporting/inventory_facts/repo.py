@@ -163,6 +163,8 @@ async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> tuple[in
     plant_daily: int = await conn.fetchval(REBUILD.rebuild_plant_daily, first, last)
     await conn.execute(REBUILD.delete_daily, first, last)
     daily: int = await conn.fetchval(REBUILD.rebuild_daily, first, last)
+    await conn.execute(REBUILD.delete_monthly, first, last)
+    await conn.fetchval(REBUILD.rebuild_monthly, first, last)
     await conn.execute(REBUILD.delete_stock, first, last)
     stock: int = await conn.fetchval(REBUILD.rebuild_stock, first, last)
     return plant_daily, daily, stock
