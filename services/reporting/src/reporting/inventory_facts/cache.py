@@ -71,8 +71,10 @@ async def cached(
     plants = [plant_id] if plant_id is not None else list(caller.tenant.plant_ids)
     async with db.transaction(caller.tenant, readonly=True) as conn:
         generation = await repo.range_generation(conn, plants, *days)
-        # Which materials a group holds is the master's, which no plant counter follows.
-        masters = await repo.materials_generation(conn) if group is not None else 0
+        # Which materials a group holds (and the groups the list shows) is the master's,
+        # which no plant counter follows.
+        needs_master = group is not None or kind == "below-reorder"
+        masters = await repo.materials_generation(conn) if needs_master else 0
     key = cache_key(caller, kind, (plant_id, group, *query), f"{generation}.{masters}")
     organization_id = caller.tenant.organization_id
     hit = await dashboards.cache.get(organization_id, key)
