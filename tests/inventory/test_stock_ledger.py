@@ -411,8 +411,10 @@ async def test_a_posting_publishes_goods_movement_posted_in_its_transaction(
                 "value": "0.00",
                 "reservation_id": None,
                 "serials": [],
+                "line_no": 0,
             }
         ]
+        assert body["restated"] == []  # dated today: no earlier line to restate
     finally:
         await owner_conn.execute("SELECT pgmq.drop_queue($1)", queue)
 

@@ -57,6 +57,19 @@ class GoodsMovementPostedLine(msgspec.Struct, frozen=True, kw_only=True):
     reservation_id: UUID | None = None
     # The serials the line moves (a serial-managed material); older messages lack them.
     serials: tuple[str, ...] = ()
+    # The ledger's line number in its document; older messages lack it.
+    line_no: int | None = None
+
+
+class GoodsMovementRestatedLine(GoodsMovementPostedLine, frozen=True, kw_only=True):
+    """An earlier-posted ledger line (of another document) whose ``value`` a back-dated
+    posting restated: the moving average before it changed. ``previous_value`` is what
+    it was worth before."""
+
+    movement_id: UUID
+    movement_type: str
+    posting_date: date
+    previous_value: Decimal
 
 
 class GoodsMovementPosted(Event, frozen=True, kw_only=True):
@@ -69,6 +82,9 @@ class GoodsMovementPosted(Event, frozen=True, kw_only=True):
     reference: str | None = None
     reversal_of: UUID | None = None
     lines: tuple[GoodsMovementPostedLine, ...]
+    # Lines of earlier documents whose values this (back-dated) posting restated; in the
+    # first event of a batch. Older messages lack them.
+    restated: tuple[GoodsMovementRestatedLine, ...] = ()
 
 
 class LotStatusChanged(Event, frozen=True, kw_only=True):

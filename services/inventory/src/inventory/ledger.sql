@@ -202,6 +202,19 @@ ORDER BY k.idx;
 SELECT inventory.revalue_many($1::uuid[], $2::uuid[], $3::integer[], $4::integer[],
     $5::date[], $6::numeric[], $7::numeric[], $8::text[]) AS amounts;
 
+-- name: lines_after
+-- The valued ledger lines of material $1[i] in plant $2[i] dated after $3[i]: what a
+-- back-dated posting's walk may restate (read before and after it, so the change can be
+-- published).
+SELECT l.posting_date, l.movement_id, l.line_no, l.movement_type, l.material_id,
+    l.plant_id, l.location_id, l.lot, l.category, l.quantity, l.entry_quantity,
+    l.entry_unit, l.value, l.reservation_id
+FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS p(material_id, plant_id, after_date)
+JOIN inventory.goods_movement_lines l
+    ON l.organization_id = app.current_org() AND l.material_id = p.material_id
+    AND l.plant_id = p.plant_id AND l.posting_date > p.after_date AND l.valuation <> 'none'
+ORDER BY l.posting_date, l.movement_id, l.line_no;
+
 -- name: reservations_for_issue
 -- The reservations $1, locked: an issue withdraws from them.
 SELECT id, plant_id, material_id, location_id, lot, status, quantity, withdrawn,

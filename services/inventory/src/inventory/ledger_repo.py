@@ -202,6 +202,35 @@ async def lines_insert(conn: asyncpg.Connection, lines: Sequence[Line]) -> None:
     )
 
 
+class LedgerLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A ledger line as it is now (lines_after)."""
+
+    posting_date: date
+    movement_id: UUID
+    line_no: int
+    movement_type: str
+    material_id: UUID
+    plant_id: UUID
+    location_id: UUID
+    lot: str
+    category: str
+    quantity: Decimal
+    entry_quantity: Decimal
+    entry_unit: str
+    value: Decimal
+    reservation_id: UUID | None
+
+
+async def lines_after(
+    conn: asyncpg.Connection, points: Sequence[tuple[UUID, UUID, date]]
+) -> list[LedgerLine]:
+    """The valued lines of each (material, plant) dated after its date."""
+    records = await conn.fetch(
+        L.lines_after, [p[0] for p in points], [p[1] for p in points], [p[2] for p in points]
+    )
+    return [msgspec.convert(dict(r), LedgerLine) for r in records]
+
+
 class Dip(msgspec.Struct, frozen=True):
     index: int
     posting_date: date

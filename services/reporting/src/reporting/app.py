@@ -7,6 +7,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from reporting.dashboard_cache.oee import DashboardCache
+from reporting.inventory_facts.routes import inventory_router
 from reporting.maintenance_facts.routes import maintenance_router
 from reporting.production_facts.routes import production_router
 from reporting.quality_facts.routes import quality_router
@@ -23,7 +24,9 @@ DESCRIPTION = (
     " transaction, the OEE dashboard with its loss tree (cached, refreshed by new facts),"
     " and the rollup rebuild job; quality's day figures, NCRs and CAPAs for FPY, the defect"
     " Pareto, NCR ageing and the CAPA on-time rate; maintenance's per-equipment day"
-    " inputs for MTBF, MTTR, availability, PM compliance, cost and backlog."
+    " inputs for MTBF, MTTR, availability, PM compliance, cost and backlog; inventory's"
+    " goods movements, reorder-point crossings and materials for stock value, turns, days"
+    " of supply, movements by type, lot ageing and the items below their reorder point."
 )
 ROLE = "unison_reporting"
 
@@ -40,7 +43,12 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "reporting",
         settings,
         description=DESCRIPTION,
-        route_handlers=[production_router(), quality_router(), maintenance_router()],
+        route_handlers=[
+            production_router(),
+            quality_router(),
+            maintenance_router(),
+            inventory_router(),
+        ],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "dashboards": Provide(provide_dashboards, sync_to_thread=False),

@@ -1,17 +1,27 @@
 """``python -m reporting.worker``: the reporting worker process.
 
 It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
-CAPAs, and maintenance's equipment day KPIs as facts with their rollups, and runs the
+CAPAs, maintenance's equipment day KPIs and inventory's goods movements, reorder-point
+crossings and materials as facts with their rollups, and runs the
 rollup rebuild."""
 
 from __future__ import annotations
 
+from reporting.inventory_facts import handlers as inventory_facts
 from reporting.maintenance_facts import handlers as maintenance_facts
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
 from unison_bus import EventTypes, Handler, JobHandler
+from unison_events.inventory import (
+    GoodsMovementPosted,
+    MaterialChanged,
+    MaterialCreated,
+    MaterialDeleted,
+    StockBelowReorderPoint,
+    StockReorderPointRecovered,
+)
 from unison_events.maintenance import EquipmentKpis
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
 from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
@@ -26,6 +36,12 @@ EVENT_HANDLERS: dict[str, Handler] = {
     NcrChanged.topic: quality_facts.on_ncr_changed,
     CapaChanged.topic: quality_facts.on_capa_changed,
     EquipmentKpis.topic: maintenance_facts.on_equipment_kpis,
+    GoodsMovementPosted.topic: inventory_facts.on_goods_movement_posted,
+    MaterialCreated.topic: inventory_facts.on_material,
+    MaterialChanged.topic: inventory_facts.on_material,
+    MaterialDeleted.topic: inventory_facts.on_material_deleted,
+    StockBelowReorderPoint.topic: inventory_facts.on_reorder_point,
+    StockReorderPointRecovered.topic: inventory_facts.on_reorder_point,
 }
 EVENT_TYPES = EventTypes(
     CountsLogged,
@@ -36,6 +52,12 @@ EVENT_TYPES = EventTypes(
     NcrChanged,
     CapaChanged,
     EquipmentKpis,
+    GoodsMovementPosted,
+    MaterialCreated,
+    MaterialChanged,
+    MaterialDeleted,
+    StockBelowReorderPoint,
+    StockReorderPointRecovered,
 )
 JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 

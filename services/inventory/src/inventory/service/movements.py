@@ -34,11 +34,14 @@ REVERSAL = posting.REVERSAL
 
 
 async def _publish(
-    conn: asyncpg.Connection, caller: Caller, ids: Sequence[UUID]
+    conn: asyncpg.Connection, caller: Caller, plan: posting.Plan
 ) -> list[GoodsMovement]:
-    documents = await posting.movements(conn, ids)
-    for movement in documents:
-        await outbound.goods_movement_posted(conn, caller, movement)
+    """One event per document of the plan, as written; the first also carries the
+    earlier lines a back-dated posting restated."""
+    documents = await posting.movements(conn, [h.id for h in plan.headers])
+    restated = outbound.restated_lines(plan.restated, plan.units)
+    for n, movement in enumerate(documents):
+        await outbound.goods_movement_posted(conn, caller, movement, restated if n == 0 else ())
     return documents
 
 
@@ -73,7 +76,7 @@ async def post_in(
     plan = await posting.plan(conn, caller, [document], requested)
     await posting.write(conn, plan)
     await _after_write(conn, caller, plan)
-    return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
+    return (await _publish(conn, caller, plan))[0]
 
 
 async def post_documents_in(
@@ -88,7 +91,7 @@ async def post_documents_in(
     plan = await posting.plan(conn, caller, documents, requested)
     await posting.write(conn, plan)
     await _after_write(conn, caller, plan)
-    return await _publish(conn, caller, [h.id for h in plan.headers])
+    return await _publish(conn, caller, plan)
 
 
 async def _after_write(conn: asyncpg.Connection, caller: Caller, plan: posting.Plan) -> None:
@@ -180,7 +183,14 @@ async def post_batch(
         written = await posting.write(conn, plan)
         await _after_write(conn, caller, plan)
         # Published from what was written, not read back: a batch is ingest, not a read.
-        await outbound.goods_movements_written(conn, caller, plan.headers, written, plan.units)
+        await outbound.goods_movements_written(
+            conn,
+            caller,
+            plan.headers,
+            written,
+            plan.units,
+            outbound.restated_lines(plan.restated, plan.units),
+        )
         ids = [h.id for h in plan.headers]
         members: list[list[int]] = [[] for _ in documents]
         for item_index, item in enumerate(requested):
@@ -281,7 +291,7 @@ async def reverse(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovem
         except asyncpg.UniqueViolationError:
             # Another reversal of the same document committed first.
             raise Conflict(f"goods movement {movement_id} was already reversed") from None
-        return (await _publish(conn, caller, [h.id for h in plan.headers]))[0]
+        return (await _publish(conn, caller, plan))[0]
 
 
 async def get(db: Database, caller: Caller, movement_id: UUID) -> GoodsMovement:

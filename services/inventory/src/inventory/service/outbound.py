@@ -3,12 +3,14 @@ transaction as the change: an event on the bus and a small live-update NOTIFY.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
-from inventory.ledger_repo import Header, Line, show_lot
+from inventory.ledger_repo import Header, LedgerLine, Line, show_lot
 from inventory.models import GoodsMovement, Material
 from inventory.service.caller import Caller
 from inventory.stock_models import LotRecord
@@ -16,6 +18,7 @@ from unison_bus import LiveUpdate, notify_live, publish, publish_many
 from unison_events.inventory import (
     GoodsMovementPosted,
     GoodsMovementPostedLine,
+    GoodsMovementRestatedLine,
     LotStatusChanged,
     MaterialChanged,
     MaterialCreated,
@@ -73,8 +76,38 @@ async def material_deleted(conn: asyncpg.Connection, caller: Caller, material: M
     await _live(conn, caller, "deleted", str(material.id))
 
 
+def restated_lines(
+    restated: Sequence[tuple[LedgerLine, Decimal]], units: dict[UUID, str]
+) -> tuple[GoodsMovementRestatedLine, ...]:
+    """Earlier lines a back-dated posting restated, as the event tells them."""
+    return tuple(
+        GoodsMovementRestatedLine(
+            movement_id=x.movement_id,
+            movement_type=x.movement_type,
+            posting_date=x.posting_date,
+            line_no=x.line_no,
+            material_id=x.material_id,
+            plant_id=x.plant_id,
+            location_id=x.location_id,
+            lot=show_lot(x.lot),
+            quantity=x.quantity,
+            unit=units.get(x.material_id, x.entry_unit),
+            category=x.category,
+            entry_quantity=x.entry_quantity,
+            entry_unit=x.entry_unit,
+            value=x.value,
+            reservation_id=x.reservation_id,
+            previous_value=previous,
+        )
+        for x, previous in restated
+    )
+
+
 async def goods_movement_posted(
-    conn: asyncpg.Connection, caller: Caller, movement: GoodsMovement
+    conn: asyncpg.Connection,
+    caller: Caller,
+    movement: GoodsMovement,
+    restated: tuple[GoodsMovementRestatedLine, ...] = (),
 ) -> None:
     org = caller.tenant.organization_id
     lines = tuple(
@@ -91,6 +124,7 @@ async def goods_movement_posted(
             value=line.value,
             reservation_id=line.reservation_id,
             serials=tuple(line.serials or ()),
+            line_no=line.line_no,
         )
         for line in movement.lines
     )
@@ -103,6 +137,7 @@ async def goods_movement_posted(
         reference=movement.reference,
         reversal_of=movement.reversal_of,
         lines=lines,
+        restated=restated,
     )
     await publish(conn, event)
     update = LiveUpdate(
@@ -147,9 +182,11 @@ async def goods_movements_written(
     headers: list[Header],
     lines: list[Line],
     units: dict[UUID, str],
+    restated: tuple[GoodsMovementRestatedLine, ...] = (),
 ) -> None:
     """One ``goods_movement.posted`` per document of a batch, from the lines as written,
-    sent in one round trip; one live update for the whole batch."""
+    sent in one round trip (the first carries the lines the batch restated); one live
+    update for the whole batch."""
     org = caller.tenant.organization_id
     by_document: dict[UUID, list[GoodsMovementPostedLine]] = {h.id: [] for h in headers}
     for x in lines:
@@ -167,6 +204,7 @@ async def goods_movements_written(
                 value=x.value,
                 reservation_id=x.reservation_id,
                 serials=x.serials,
+                line_no=x.line_no,
             )
         )
     events = [
@@ -179,8 +217,9 @@ async def goods_movements_written(
             reference=h.reference,
             reversal_of=h.reversal_of,
             lines=tuple(by_document[h.id]),
+            restated=restated if n == 0 else (),
         )
-        for h in headers
+        for n, h in enumerate(headers)
     ]
     await publish_many(conn, events)
     for plant_id in sorted({h.plant_id for h in headers}, key=str):

@@ -322,6 +322,9 @@ class Plan(msgspec.Struct, kw_only=True):
     numbers: dict[UUID, str]  # material id -> number, for messages
     units: dict[UUID, str]  # material id -> base unit
     negative_allowed: set[UUID]
+    # Set by write: earlier lines a back-dated posting restated, with their old values
+    # (what goods_movement.posted tells consumers that keep values, like reporting).
+    restated: list[tuple[ledger_repo.LedgerLine, Decimal]] = []
 
 
 async def plan(
@@ -579,6 +582,17 @@ async def _value(conn: asyncpg.Connection, lines: list[Line]) -> list[Line]:
     return valued
 
 
+def _back_dated(lines: Sequence[Line]) -> list[tuple[UUID, UUID, date]]:
+    """Each (material, plant) with a new valued line dated before today, and its earliest
+    such date: the walk restates that pair's later lines."""
+    first: dict[tuple[UUID, UUID], date] = {}
+    for x in lines:
+        if x.valuation != "none" and x.posting_date < today():
+            pair = (x.material_id, x.plant_id)
+            first[pair] = min(first.get(pair, x.posting_date), x.posting_date)
+    return [(m, p, d) for (m, p), d in sorted(first.items(), key=str)]
+
+
 async def write(conn: asyncpg.Connection, plan_: Plan) -> list[Line]:
     """Write a checked plan; returns its lines as written (with their values). Raises
     409s naming the line."""
@@ -596,7 +610,16 @@ async def write(conn: asyncpg.Connection, plan_: Plan) -> list[Line]:
     await serial_numbers.post(conn, plan_.lines, plan_.pointers, plan_.numbers)
     if plan_.lots_to_create:
         await ledger_repo.lots_ensure(conn, plan_.lots_to_create)
+    points = _back_dated(plan_.lines)
+    before = await ledger_repo.lines_after(conn, points) if points else []
     lines = await _value(conn, plan_.lines)
+    if before:
+        old = {(x.posting_date, x.movement_id, x.line_no): x.value for x in before}
+        plan_.restated = [
+            (x, old[(x.posting_date, x.movement_id, x.line_no)])
+            for x in await ledger_repo.lines_after(conn, points)
+            if old.get((x.posting_date, x.movement_id, x.line_no), x.value) != x.value
+        ]
     await ledger_repo.lines_insert(conn, lines)
     await _withdraw_reservations(conn, plan_)
     return lines

@@ -1,5 +1,6 @@
 """The ``reporting.rebuild_rollups`` job: the rollups of a period (production's,
-quality's and maintenance's) recomputed from the facts, a week per transaction (each
+quality's, maintenance's and
+inventory's) recomputed from the facts, a week per transaction (each
 week's hours and days are complete on their own, so a cancelled or failed rebuild leaves
 every week either old or new, never half)."""
 
@@ -10,6 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from reporting.dashboard_cache import freshness
+from reporting.inventory_facts import freshness as inventory_freshness
+from reporting.inventory_facts import repo as inventory
 from reporting.maintenance_facts import repo as maintenance
 from reporting.production_facts import repo
 from reporting.quality_facts import repo as quality
@@ -38,6 +41,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     tenant = Tenant(ctx.organization_id, tuple(sorted(plants, key=str)), known.user_id)
     chunks = _weeks(first, last)
     hourly = daily = quality_daily = defect_daily = inspection_daily = maintenance_daily = 0
+    inventory_totals = [0, 0, 0]
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
@@ -45,6 +49,11 @@ async def run(ctx: JobContext) -> dict[str, Any]:
             await freshness.rebuilt(conn, ctx.organization_id, tenant.plant_ids, (start, end))
             q, f, i = await quality.rebuild(conn, start, end)
             maintenance_daily += await maintenance.rebuild(conn, start, end)
+            inventory_rows = await inventory.rebuild(conn, start, end)
+            await inventory_freshness.rebuilt(
+                conn, ctx.organization_id, tenant.plant_ids, (start, end)
+            )
+        inventory_totals = [a + b for a, b in zip(inventory_totals, inventory_rows, strict=True)]
         hourly, daily = hourly + h, daily + d
         quality_daily, defect_daily = quality_daily + q, defect_daily + f
         inspection_daily += i
@@ -56,5 +65,8 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         "defect_daily_rows": defect_daily,
         "inspection_daily_rows": inspection_daily,
         "maintenance_daily_rows": maintenance_daily,
+        "inventory_plant_daily_rows": inventory_totals[0],
+        "inventory_daily_rows": inventory_totals[1],
+        "inventory_stock_rows": inventory_totals[2],
         "plants": len(plants),
     }
