@@ -11,7 +11,7 @@ from uuid import UUID
 
 from reporting.dashboard_cache import freshness
 from reporting.maintenance_facts import repo as maintenance
-from reporting.production_facts import repo
+from reporting.production_facts import repo, work_orders
 from reporting.quality_facts import repo as quality
 from unison_bus import JobContext
 from unison_pg import Tenant
@@ -38,6 +38,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     tenant = Tenant(ctx.organization_id, tuple(sorted(plants, key=str)), known.user_id)
     chunks = _weeks(first, last)
     hourly = daily = quality_daily = defect_daily = inspection_daily = maintenance_daily = 0
+    work_order_daily = 0
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
@@ -45,6 +46,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
             await freshness.rebuilt(conn, ctx.organization_id, tenant.plant_ids, (start, end))
             q, f, i = await quality.rebuild(conn, start, end)
             maintenance_daily += await maintenance.rebuild(conn, start, end)
+            work_order_daily += await work_orders.rebuild(conn, start, end)
         hourly, daily = hourly + h, daily + d
         quality_daily, defect_daily = quality_daily + q, defect_daily + f
         inspection_daily += i
@@ -56,5 +58,6 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         "defect_daily_rows": defect_daily,
         "inspection_daily_rows": inspection_daily,
         "maintenance_daily_rows": maintenance_daily,
+        "work_order_daily_rows": work_order_daily,
         "plants": len(plants),
     }
