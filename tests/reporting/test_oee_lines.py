@@ -44,12 +44,28 @@ async def _get(
 
 async def _two_lines(shop: Shop) -> None:
     c0, c1 = shop.centers
-    early = shop.bucket(DAY, "A", datetime(2026, 11, 9, 6, tzinfo=UTC),
-                        ideal_run_seconds=9000, good_count=300, scrap_count=10)  # fmt: skip
-    late = shop.bucket(DAY, "B", datetime(2026, 11, 9, 14, tzinfo=UTC), work_center_id=c1,
-                       ideal_run_seconds=12000, good_count=400, breakdown_seconds=1800)  # fmt: skip
-    await shop.deliver(shop.closed(early), shop.closed(late), shop.counts(
-        datetime(2026, 11, 9, 9, tzinfo=UTC), good=10))  # fmt: skip
+    early = shop.bucket(
+        DAY,
+        "A",
+        datetime(2026, 11, 9, 6, tzinfo=UTC),
+        ideal_run_seconds=9000,
+        good_count=300,
+        scrap_count=10,
+    )
+    late = shop.bucket(
+        DAY,
+        "B",
+        datetime(2026, 11, 9, 14, tzinfo=UTC),
+        work_center_id=c1,
+        ideal_run_seconds=12000,
+        good_count=400,
+        breakdown_seconds=1800,
+    )
+    await shop.deliver(
+        shop.closed(early),
+        shop.closed(late),
+        shop.counts(datetime(2026, 11, 9, 9, tzinfo=UTC), good=10),
+    )
     now = datetime.now(UTC)
     await shop.deliver(_moved(shop, c0, "L1", now), _moved(shop, c1, "L2", now))
 

@@ -90,15 +90,39 @@ def _orders(shop: Shop) -> list[dict[str, Any]]:
     wc = shop.centers
     return [
         # On time (due the 6th), late against its schedule (the 5th 08:00), all good.
-        {"id": uuid4(), "number": "A", "created": t(1, 8), "released": t(2, 8),
-         "completed": t(5, 10), "due": t(6), "scheduled_end": t(5, 8), "work_center": wc[0]},
+        {
+            "id": uuid4(),
+            "number": "A",
+            "created": t(1, 8),
+            "released": t(2, 8),
+            "completed": t(5, 10),
+            "due": t(6),
+            "scheduled_end": t(5, 8),
+            "work_center": wc[0],
+        },
         # Late (due the 5th noon), never scheduled, 90 of 100 good.
-        {"id": uuid4(), "number": "B", "created": t(1), "released": t(3), "completed": t(5, 20),
-         "due": t(5, 12), "good": 90, "work_center": wc[0]},
+        {
+            "id": uuid4(),
+            "number": "B",
+            "created": t(1),
+            "released": t(3),
+            "completed": t(5, 20),
+            "due": t(5, 12),
+            "good": 90,
+            "work_center": wc[0],
+        },
         # Next week (Tuesday the 10th), on time and on schedule, at another work center.
-        {"id": uuid4(), "number": "C", "created": t(4), "released": t(4, 6),
-         "completed": t(10, 6), "due": t(12), "scheduled_end": t(11), "work_center": wc[1]},
-    ]  # fmt: skip
+        {
+            "id": uuid4(),
+            "number": "C",
+            "created": t(4),
+            "released": t(4, 6),
+            "completed": t(10, 6),
+            "due": t(12),
+            "scheduled_end": t(11),
+            "work_center": wc[1],
+        },
+    ]
 
 
 async def _schedule(client: AsyncTestClient[Any], auth: Headers, **query: str) -> Any:
@@ -123,8 +147,9 @@ async def test_adherence_and_lead_time_per_day_week_and_period(
     maker = Orders(shop)
     await shop.deliver(*[e for o in orders for e in maker.life(o)])
 
-    week = await _schedule(client, auth, **{"from": "2026-11-01", "to": "2026-11-30"},
-                           granularity="week")  # fmt: skip
+    week = await _schedule(
+        client, auth, **{"from": "2026-11-01", "to": "2026-11-30"}, granularity="week"
+    )
     first, second = week["points"]
     assert (first["bucket"], second["bucket"]) == ("2026-W45", "2026-W46")
     assert first["completed"] == 2 and first["on_time"] == 1 and first["on_time_rate"] == 0.5
@@ -138,8 +163,10 @@ async def test_adherence_and_lead_time_per_day_week_and_period(
     assert (total["completed"], total["on_time"], total["on_schedule"]) == (3, 2, 1)
     assert total["on_time_rate"] == pytest.approx(2 / 3)
     assert total["schedule_adherence"] == 0.5  # of the two with a scheduled end
-    for key, start in (("lead_time_from_release", "released"),
-                       ("lead_time_from_creation", "created")):  # fmt: skip
+    for key, start in (
+        ("lead_time_from_release", "released"),
+        ("lead_time_from_creation", "created"),
+    ):
         hours = _hours(orders, start)
         lead = total[key]
         assert lead["orders"] == 3
@@ -156,8 +183,12 @@ async def test_adherence_and_lead_time_per_day_week_and_period(
     assert days["total"]["completed"] == 2  # the 10th is outside the period
 
     # By work center: the output operation's.
-    one = await _schedule(client, auth, **{"from": "2026-11-01", "to": "2026-11-30"},
-                          work_center_id=str(shop.centers[1]))  # fmt: skip
+    one = await _schedule(
+        client,
+        auth,
+        **{"from": "2026-11-01", "to": "2026-11-30"},
+        work_center_id=str(shop.centers[1]),
+    )
     assert one["total"]["completed"] == 1 and one["total"]["on_time"] == 1
 
 
@@ -185,21 +216,36 @@ async def test_a_cancelled_order_and_an_unknown_release_are_handled(
     shop: Shop, client: AsyncTestClient[Any], auth: Headers
 ) -> None:
     maker = Orders(shop)
-    cancelled = {"id": uuid4(), "number": "X", "created": t(1), "released": t(2),
-                 "completed": t(3), "due": t(9)}  # fmt: skip
+    cancelled = {
+        "id": uuid4(),
+        "number": "X",
+        "created": t(1),
+        "released": t(2),
+        "completed": t(3),
+        "due": t(9),
+    }
     event = maker.changed(cancelled, "cancelled", "released", 3, t(3))
     event = msgspec.structs.replace(event, actual_end=t(3))
     # An order whose creation and release reporting never saw (subscribed later): it
     # counts, with the creation time the event carries and no release lead time.
-    unseen = {"id": uuid4(), "number": "Y", "created": t(1), "released": t(2),
-              "completed": t(4), "due": t(9)}  # fmt: skip
+    unseen = {
+        "id": uuid4(),
+        "number": "Y",
+        "created": t(1),
+        "released": t(2),
+        "completed": t(4),
+        "due": t(9),
+    }
     await shop.deliver(event, maker.changed(unseen, "completed", "in_progress", 4, t(4)))
     found = await _schedule(client, auth, **{"from": "2026-11-01", "to": "2026-11-30"})
     total = found["total"]
     assert total["completed"] == 1
     assert total["lead_time_from_release"] == {
-        "orders": 0, "average_hours": None, "p50_hours": None, "p90_hours": None,
-    }  # fmt: skip
+        "orders": 0,
+        "average_hours": None,
+        "p50_hours": None,
+        "p90_hours": None,
+    }
     assert total["lead_time_from_creation"]["average_hours"] == 72
 
 
