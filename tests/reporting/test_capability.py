@@ -59,8 +59,9 @@ def _at(day: date, hour: int, minute: int = 0) -> str:
 
 
 # Four lots over three past days; the second lot's sample 2 is measured again later
-# (quality's series keeps the latest value only); the last lot is measured "now" (no
-# time given: five values of one time, in the order recorded).
+# (quality's series keeps the latest value only); the last lot a few minutes ago. (Values
+# of the very same time are ordered by quality by their result ids, random within a
+# millisecond; reporting keeps the order recorded: see the late-events test.)
 LOTS: list[tuple[date, int, list[str]]] = [
     (TODAY - timedelta(days=3), 8, ["10.00", "10.01", "9.99", "10.00", "10.02"]),
     (TODAY - timedelta(days=3), 22, ["10.01", "9.98", "10.00", "10.01", "9.99"]),
@@ -68,6 +69,7 @@ LOTS: list[tuple[date, int, list[str]]] = [
     (TODAY - timedelta(days=1), 23, ["9.99", "10.03", "10.00", "9.97", "10.01"]),
 ]
 NOW_LOT = ["10.02", "9.98", "10.01", "10.00", "9.99"]
+NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
 
 
 async def _record(lab: Lab, material: UUID) -> None:
@@ -103,7 +105,13 @@ async def _record(lab: Lab, material: UUID) -> None:
         i for i in await lab.inspections(material_id=str(material)) if i["lot"] == "L-NOW"
     )
     rows = [
-        {"characteristic": "DIA", "sample_no": k + 1, "value": v} for k, v in enumerate(NOW_LOT)
+        {
+            "characteristic": "DIA",
+            "sample_no": k + 1,
+            "value": v,
+            "measured_at": (NOW + timedelta(seconds=k)).isoformat(),
+        }
+        for k, v in enumerate(NOW_LOT)
     ]
     await lab.results(inspection, rows)
 
@@ -117,7 +125,7 @@ def _series_by_day() -> dict[date, list[float]]:
             kept.pop(1)  # its latest value (10.04, at :30) comes after the lot's others
             kept.append("10.04")
         days.setdefault(day, []).extend(float(v) for v in kept)
-    days[TODAY] = [float(v) for v in NOW_LOT]
+    days.setdefault(NOW.date(), []).extend(float(v) for v in NOW_LOT)
     return days
 
 
@@ -225,6 +233,14 @@ async def test_late_events_replays_and_remeasures_give_the_same_pieces(
     again = _event(shop, late.inspection_id, material, [("2026-11-02T08:00+00:00", "10.03")])
     older = _event(shop, late.inspection_id, material, [("2026-11-02T05:00+00:00", "9.00")])
     await shop.deliver(again, older)
+    # Two values of the same time count in the order recorded.
+    same_time = _event(
+        shop,
+        uuid4(),
+        material,
+        [("2026-11-03T00:40+00:00", "10.05"), ("2026-11-03T00:40+00:00", "9.96")],
+    )
+    await shop.deliver(same_time)
 
     query = {
         "from": "2026-11-02",
@@ -235,10 +251,16 @@ async def test_late_events_replays_and_remeasures_give_the_same_pieces(
     }
     found = (await client.get(URL, params=query, headers=auth())).json()
     day_one = [10.00, 10.02, 10.04, 10.01, 10.03]  # in time order
-    assert [p["n"] for p in found["points"]] == [5, 1]
+    day_two = [9.99, 10.05, 9.96]
+    assert [p["n"] for p in found["points"]] == [5, 3]
     _close(found["points"][0], spc.capability_individuals(day_one, lsl=9.95, usl=10.05))
-    assert found["points"][1]["cpk"] is None  # one value: no sigma
-    _close(found["total"], spc.capability_individuals([*day_one, 9.99], lsl=9.95, usl=10.05))
+    _close(found["points"][1], spc.capability_individuals(day_two, lsl=9.95, usl=10.05))
+    everything = [*day_one, *day_two]
+    _close(found["total"], spc.capability_individuals(everything, lsl=9.95, usl=10.05))
+    one = await client.get(
+        URL, params={**query, "from": "2026-11-04", "to": "2026-11-04"}, headers=auth()
+    )
+    assert one.json()["total"]["n"] == 0 and one.json()["total"]["cpk"] is None
 
 
 async def test_refusals_and_tenancy(
