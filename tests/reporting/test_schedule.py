@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,11 +20,13 @@ from litestar.testing import AsyncTestClient
 
 from production.app import build_app as build_production
 from production.settings import Settings as ProductionSettings
+from reporting.production_facts import work_orders
 from tests.production.floor import Floor
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 from unison_events.production import WorkOrderCreated, WorkOrderStatusChanged
+from unison_pg import Database, Tenant
 
 URL = "/api/reporting/production/schedule"
 D = Decimal
@@ -367,3 +369,25 @@ async def test_an_order_run_through_production_agrees_with_productions_work_orde
         client, auth, **{"from": today, "to": today}, work_center_id=center["id"]
     )
     assert by_center["total"]["completed"] == 1  # the other order ran on its own center
+
+
+async def test_the_rebuild_gives_the_same_rollup_rows(shop: Shop, database: Database) -> None:
+    orders = _orders(shop)
+    maker = Orders(shop)
+    await shop.deliver(*[e for o in orders for e in maker.life(o)])
+    sql = (
+        "SELECT * FROM reporting.work_order_daily WHERE organization_id = $1"
+        " ORDER BY bucket_day, plant_id, work_center_key"
+    )
+    before = [dict(r) for r in await shop.admin.fetch(sql, shop.org_id)]
+    assert len(before) == 2
+    await shop.admin.execute(
+        "UPDATE reporting.work_order_daily SET completed = 99 WHERE organization_id = $1",
+        shop.org_id,
+    )
+    tenant = Tenant(shop.org_id, tuple(shop.plants))
+    async with database.transaction(tenant) as conn:
+        written = await work_orders.rebuild(conn, date(2026, 11, 1), date(2026, 11, 30))
+    assert written == 2
+    after = [dict(r) for r in await shop.admin.fetch(sql, shop.org_id)]
+    assert after == before
