@@ -6,13 +6,24 @@ line); a work center moving to another line regroups every cached period."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+import asyncpg
 from litestar.testing import AsyncTestClient
 
+from tests.production.floor import Floor
 from tests.reporting.shop import Shop
+
+# Production's app and a scripted shift, as the end-to-end OEE test runs them.
+from tests.reporting.test_from_production import (  # noqa: F401 (fixtures)
+    _daily_close,
+    _scripted_early_shift,
+    floor,
+    production_client,
+    production_conn,
+)
 from tests.support.harness import Headers
 from unison_events.production import WorkCenterChanged
 
@@ -157,3 +168,41 @@ async def test_another_organization_never_sees_the_lines(
         URL, params={**QUERY, "group_by": "line"}, headers=auth(plant_ids=[plants[1]])
     )
     assert other_plant.json()["groups"] == [] and len(mine["groups"]) == 2
+
+
+async def test_oee_by_line_agrees_with_productions_report_by_line(
+    shop: Shop,
+    floor: Floor,  # noqa: F811 (the imported fixture)
+    production_conn: asyncpg.Connection,  # noqa: F811
+    client: AsyncTestClient[Any],
+    auth: Headers,
+) -> None:
+    """A shift scripted through production's API on a work center put on line L7, an idle
+    work center on L8; production's daily close publishes; both reports by line agree."""
+    day = datetime.now(UTC).date() - timedelta(days=2)
+    center = await _scripted_early_shift(floor, day)
+    headers = {**floor.auth(), "If-Match": f'"{center["version"]}"'}
+    moved = await floor.client.patch(
+        f"/api/production/work-centers/{center['id']}", json={"line": "L7"}, headers=headers
+    )
+    assert moved.status_code == 200, moved.text
+    await floor.work_center(line="L8")
+    now = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=6)
+    await _daily_close(floor, production_conn, now)
+    await shop.deliver()  # what production published, from reporting's own queue
+
+    span = {"from": day.isoformat(), "to": day.isoformat()}
+    grouped, _ = await _get(client, auth, **span, group_by="line")
+    groups = {g["key"]: g for g in grouped["groups"]}
+    assert set(groups) == {"L7", "L8"}
+    for line in ("L7", "L8"):
+        theirs = await floor.get(
+            "/oee", plant_id=str(floor.plants[0]), granularity="day", line=line, **span
+        )
+        (period,) = theirs["periods"]
+        (point,) = groups[line]["points"]
+        for factor in ("availability", "performance", "quality", "oee"):
+            assert point[factor] == period["result"][factor], (line, factor)
+        filtered, _ = await _get(client, auth, **span, line=line)
+        assert filtered["groups"][0]["points"] == [point]
+    assert groups["L7"]["points"][0]["oee"] == "0.2222"
