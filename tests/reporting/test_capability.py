@@ -19,11 +19,13 @@ from litestar.testing import AsyncTestClient
 from quality import spc
 from quality.app import build_app as build_quality_app
 from quality.settings import Settings as QualitySettings
+from reporting.quality_facts import capability
 from tests.quality.lab import DIAMETER, Lab
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
 from unison_events.quality import Measurement, MeasurementsRecorded
+from unison_pg import Database, Tenant
 
 URL = "/api/reporting/quality/capability"
 TODAY = datetime.now(UTC).date()
@@ -298,3 +300,26 @@ async def test_refusals_and_tenancy(
         assert pointer in response.text
     missing = {k: v for k, v in query.items() if k != "material_id"}
     assert (await client.get(URL, params=missing, headers=auth())).status_code == 400
+
+
+async def test_the_rebuild_gives_the_same_daily_pieces(shop: Shop, database: Database) -> None:
+    material = uuid4()
+    await shop.deliver(
+        _event(shop, uuid4(), material, [("2026-11-02T06:00+00:00", "10.00"),
+                                         ("2026-11-02T06:10+00:00", "10.02"),
+                                         ("2026-11-03T06:00+00:00", "9.98")]),
+        _event(shop, uuid4(), material, [("2026-11-02T05:00+00:00", "10.01"),
+                                         ("2026-11-03T07:00+00:00", "10.03")]),
+    )  # fmt: skip
+    sql = (
+        "SELECT * FROM reporting.spc_daily WHERE organization_id = $1"
+        " ORDER BY plant_id, material_id, characteristic, bucket_day"
+    )
+    before = [dict(r) for r in await shop.admin.fetch(sql, shop.org_id)]
+    assert [r["n"] for r in before] == [3, 2]
+    await shop.admin.execute(
+        "UPDATE reporting.spc_daily SET mr_sum = 0 WHERE organization_id = $1", shop.org_id
+    )
+    async with database.transaction(Tenant(shop.org_id, tuple(shop.plants))) as conn:
+        assert await capability.rebuild(conn, date(2026, 11, 1), date(2026, 11, 30)) == 2
+    assert [dict(r) for r in await shop.admin.fetch(sql, shop.org_id)] == before

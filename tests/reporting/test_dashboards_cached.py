@@ -142,6 +142,28 @@ async def test_the_schedule_is_cached_until_an_order_completes_in_range(
     )
 
 
+async def test_the_capability_is_cached_until_a_value_in_range(
+    shop: Shop, client: AsyncTestClient[Any], auth: Headers, plants: list[UUID]
+) -> None:
+    from tests.reporting.test_capability import _event
+
+    material, inspection = uuid4(), uuid4()
+    await shop.deliver(
+        _event(shop, inspection, material, [("2026-11-02T06:00+00:00", "10.00"),
+                                            ("2026-11-02T06:10+00:00", "10.02")])
+    )  # fmt: skip
+    query = {"plant_id": str(plants[0]), "material_id": str(material), "characteristic": "DIA"}
+    await _cached_then_fresh(
+        shop,
+        client,
+        auth,
+        "/api/reporting/quality/capability",
+        [_event(shop, uuid4(), material, [("2026-11-20T06:00+00:00", "9.90")])],
+        [_event(shop, uuid4(), material, [("2026-11-04T06:00+00:00", "10.04")])],
+        **query,
+    )
+
+
 async def test_an_entry_is_never_served_to_another_organization_or_plant_set(
     shop: Shop, client: AsyncTestClient[Any], auth: Headers, plants: list[UUID]
 ) -> None:

@@ -53,7 +53,7 @@ TOPICS = {
     MAINTENANCE: "reporting.maintenance.kpis",
 }
 # The scopes of daily rollups a rebuild recomputes.
-REBUILT = (PRODUCTION, WORK_ORDERS, QUALITY, MAINTENANCE)
+REBUILT = (PRODUCTION, WORK_ORDERS, QUALITY, MEASUREMENTS, MAINTENANCE)
 # The counter of a plant's state rather than of a day (no fact lands on 1970-01-01).
 STATE_DAY = date(1970, 1, 1)
 

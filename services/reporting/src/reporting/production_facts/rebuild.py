@@ -12,6 +12,7 @@ from uuid import UUID
 from reporting.dashboard_cache import freshness
 from reporting.maintenance_facts import repo as maintenance
 from reporting.production_facts import repo, work_orders
+from reporting.quality_facts import capability
 from reporting.quality_facts import repo as quality
 from unison_bus import JobContext
 from unison_pg import Tenant
@@ -38,7 +39,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     tenant = Tenant(ctx.organization_id, tuple(sorted(plants, key=str)), known.user_id)
     chunks = _weeks(first, last)
     hourly = daily = quality_daily = defect_daily = inspection_daily = maintenance_daily = 0
-    work_order_daily = 0
+    work_order_daily = spc_daily = 0
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
@@ -47,6 +48,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
             q, f, i = await quality.rebuild(conn, start, end)
             maintenance_daily += await maintenance.rebuild(conn, start, end)
             work_order_daily += await work_orders.rebuild(conn, start, end)
+            spc_daily += await capability.rebuild(conn, start, end)
         hourly, daily = hourly + h, daily + d
         quality_daily, defect_daily = quality_daily + q, defect_daily + f
         inspection_daily += i
@@ -59,5 +61,6 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         "inspection_daily_rows": inspection_daily,
         "maintenance_daily_rows": maintenance_daily,
         "work_order_daily_rows": work_order_daily,
+        "spc_daily_rows": spc_daily,
         "plants": len(plants),
     }

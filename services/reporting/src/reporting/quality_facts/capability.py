@@ -90,6 +90,14 @@ async def add(conn: asyncpg.Connection, e: MeasurementsRecorded) -> set[date]:
     return {t["day"] for t in touched}
 
 
+async def rebuild(conn: asyncpg.Connection, first: date, last: date) -> int:
+    """spc_daily of days [first, last] from the facts (the caller holds the organization
+    exclusively; handlers lock their streams, and hold the organization shared)."""
+    await conn.execute(SQL.rebuild_delete, first, last)
+    written: int = await conn.fetchval(SQL.rebuild, first, last)
+    return written
+
+
 def _f(value: Fraction | Decimal | None) -> float | None:
     return None if value is None else float(value)
 

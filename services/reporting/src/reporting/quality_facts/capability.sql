@@ -84,3 +84,39 @@ FROM reporting.spc_daily
 WHERE organization_id = app.current_org() AND plant_id = $1 AND material_id = $2
   AND characteristic = $3 AND bucket_day BETWEEN $4 AND $5
 ORDER BY bucket_day;
+
+-- name: rebuild_delete
+DELETE FROM reporting.spc_daily
+WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2;
+
+-- name: rebuild
+-- spc_daily of every stream on days [$1, $2] from the facts (as recompute_days, set-based);
+-- returns the rows written.
+WITH ordered AS (
+    SELECT plant_id, material_id, characteristic,
+        (measured_at AT TIME ZONE 'UTC')::date AS day, value, lsl, usl,
+        abs(value - lag(value) OVER w) AS mr,
+        row_number() OVER w AS k,
+        row_number() OVER (PARTITION BY plant_id, material_id, characteristic,
+                                        (measured_at AT TIME ZONE 'UTC')::date
+                           ORDER BY measured_at DESC, event_id DESC, seq DESC) AS from_end
+    FROM reporting.measurement_facts
+    WHERE organization_id = app.current_org()
+      AND measured_at >= $1::date::timestamp AT TIME ZONE 'UTC'
+      AND measured_at < ($2::date + 1)::timestamp AT TIME ZONE 'UTC'
+    WINDOW w AS (PARTITION BY plant_id, material_id, characteristic,
+                              (measured_at AT TIME ZONE 'UTC')::date
+                 ORDER BY measured_at, event_id, seq)
+), written AS (
+    INSERT INTO reporting.spc_daily (organization_id, bucket_day, plant_id, material_id,
+        characteristic, n, sum, sum_squares, mr_count, mr_sum, first_value, last_value,
+        lsl, usl)
+    SELECT app.current_org(), day, plant_id, material_id, characteristic, count(*),
+        sum(value), sum(value * value), count(mr), coalesce(sum(mr), 0),
+        min(value) FILTER (WHERE k = 1), min(value) FILTER (WHERE from_end = 1),
+        min(lsl) FILTER (WHERE from_end = 1), min(usl) FILTER (WHERE from_end = 1)
+    FROM ordered
+    GROUP BY day, plant_id, material_id, characteristic
+    RETURNING 1
+)
+SELECT count(*) FROM written;
