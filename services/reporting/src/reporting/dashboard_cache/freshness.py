@@ -81,12 +81,15 @@ async def scope_changed(
     plant_id: UUID,
     scope: str,
     days: Iterable[date],
+    topic: str | None = None,
 ) -> None:
     """In the fact's transaction: the days (or the state day) of ``scope`` changed at the
-    plant; its cached dashboards of those days are stale and its tiles refetch."""
+    plant; its cached dashboards of those days are stale and its tiles (``topic``, by
+    default the scope's, ``reporting.<scope>`` for a scope not listed) refetch."""
     changed = sorted(set(days))
     await conn.execute(QUERIES.bump_days, plant_id, changed, scope)
-    await _tell(conn, organization_id, plant_id, changed[0], changed[-1], TOPICS[scope])
+    told = topic or TOPICS.get(scope, f"reporting.{scope}")
+    await _tell(conn, organization_id, plant_id, changed[0], changed[-1], told)
 
 
 async def rebuilt(
