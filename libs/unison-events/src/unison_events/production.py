@@ -52,6 +52,9 @@ class WorkOrderSnapshot(Event, frozen=True, kw_only=True):
     version: int
     # Added for quality: the lot the order receives its product in.
     output_lot: str | None = None
+    # Added for reporting (lead time and schedule adherence); older messages lack them.
+    created_at: datetime | None = None
+    scheduled_end: datetime | None = None
 
 
 class WorkOrderCreated(WorkOrderSnapshot, frozen=True, kw_only=True):
@@ -66,6 +69,9 @@ class WorkOrderStatusChanged(WorkOrderSnapshot, frozen=True, kw_only=True):
     reason: str | None = None
     actual_start: datetime | None = None
     actual_end: datetime | None = None
+    # Added for reporting: where the order's output operation ran (its adherence and lead
+    # time by work center); older messages lack it.
+    work_center_id: UUID | None = None
 
 
 class WorkOrderReleased(Event, frozen=True, kw_only=True):

@@ -41,6 +41,28 @@ class InspectionDecided(Event, frozen=True, kw_only=True):
     work_center_id: UUID | None = None
 
 
+class Measurement(msgspec.Struct, frozen=True, kw_only=True):
+    """One measured value of a sample, with the limits it was judged against."""
+
+    characteristic: str
+    sample_no: int
+    value: Decimal
+    measured_at: datetime
+    lsl: Decimal | None = None
+    usl: Decimal | None = None
+
+
+class MeasurementsRecorded(Event, frozen=True, kw_only=True):
+    """Measured results of one inspection lot, in the order they were recorded (the order
+    SPC reads values of the same time in). Added for reporting's capability trend."""
+
+    topic: ClassVar[str] = "quality.measurements.recorded"
+    inspection_id: UUID
+    material_id: UUID
+    work_center_id: UUID | None = None
+    measurements: tuple[Measurement, ...]
+
+
 class InspectionCreated(Event, frozen=True, kw_only=True):
     topic: ClassVar[str] = "quality.inspection.created"
     inspection_id: UUID
@@ -168,4 +190,5 @@ ALL = (
     CapaChanged,
     InspectionPlanChanged,
     QualityFigures,
+    MeasurementsRecorded,
 )

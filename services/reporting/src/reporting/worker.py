@@ -23,18 +23,35 @@ from unison_events.inventory import (
     StockReorderPointRecovered,
 )
 from unison_events.maintenance import EquipmentKpis
-from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
-from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
+from unison_events.production import (
+    CountsLogged,
+    DowntimeEnded,
+    OeeClosed,
+    WorkCenterChanged,
+    WorkOrderCreated,
+    WorkOrderStatusChanged,
+)
+from unison_events.quality import (
+    CapaChanged,
+    InspectionDecided,
+    MeasurementsRecorded,
+    NcrChanged,
+    QualityFigures,
+)
 from unison_worker import run_worker
 
 EVENT_HANDLERS: dict[str, Handler] = {
     CountsLogged.topic: production_facts.on_counts_logged,
     DowntimeEnded.topic: production_facts.on_downtime_ended,
     OeeClosed.topic: production_facts.on_oee_closed,
+    WorkCenterChanged.topic: production_facts.on_work_center_changed,
+    WorkOrderCreated.topic: production_facts.on_work_order_created,
+    WorkOrderStatusChanged.topic: production_facts.on_work_order_status_changed,
     QualityFigures.topic: quality_facts.on_quality_figures,
     InspectionDecided.topic: quality_facts.on_inspection_decided,
     NcrChanged.topic: quality_facts.on_ncr_changed,
     CapaChanged.topic: quality_facts.on_capa_changed,
+    MeasurementsRecorded.topic: quality_facts.on_measurements_recorded,
     EquipmentKpis.topic: maintenance_facts.on_equipment_kpis,
     GoodsMovementPosted.topic: inventory_facts.on_goods_movement_posted,
     MaterialCreated.topic: inventory_facts.on_material,
@@ -47,10 +64,14 @@ EVENT_TYPES = EventTypes(
     CountsLogged,
     DowntimeEnded,
     OeeClosed,
+    WorkCenterChanged,
+    WorkOrderCreated,
+    WorkOrderStatusChanged,
     QualityFigures,
     InspectionDecided,
     NcrChanged,
     CapaChanged,
+    MeasurementsRecorded,
     EquipmentKpis,
     GoodsMovementPosted,
     MaterialCreated,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from production.read_models.repo import MaterialRow
 from production.work_orders.models import WorkOrder
@@ -32,7 +33,19 @@ def _snapshot(order: WorkOrder, material_number: str) -> dict[str, Any]:
         "scrap_quantity": order.scrap_quantity,
         "version": order.version,
         "output_lot": order.output_lot or order.number,
+        "created_at": order.created_at,
+        "scheduled_end": order.scheduled_end,
     }
+
+
+def output_work_center(order: WorkOrder) -> UUID | None:
+    """Where the order's output was made: the operation that reports output (else the
+    last one), at the work center it ran on (an alternative may have been chosen)."""
+    if not order.operations:
+        return None
+    reporting = [op for op in order.operations if op.reports_output]
+    op = max(reporting or order.operations, key=lambda o: o.operation_no)
+    return op.active_work_center_id or op.work_center_id
 
 
 def created(order: WorkOrder, material: MaterialRow, organization_id: Any) -> WorkOrderCreated:
@@ -52,6 +65,7 @@ def status_changed(
         reason=reason,
         actual_start=order.actual_start,
         actual_end=order.actual_end,
+        work_center_id=output_work_center(order),
         **_snapshot(order, material_number),
     )
 

@@ -13,7 +13,8 @@ from quality.inspections.models import Inspection, ResultIn, Results, ResultsAcc
 from quality.inspections.repo import NewResult
 from quality.inspections.verdict import verdict
 from quality.plans.models import Characteristic
-from unison_bus import LiveUpdate, notify_live
+from unison_bus import LiveUpdate, notify_live, publish
+from unison_events.quality import Measurement, MeasurementsRecorded
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound
 
@@ -65,6 +66,33 @@ def _rows(inspection: Inspection, data: Results, now: datetime) -> list[NewResul
     return rows
 
 
+def _measurements(
+    caller: Caller, inspection: Inspection, rows: list[NewResult]
+) -> MeasurementsRecorded:
+    """The measured values for reporting's capability trend, with the limits they were
+    judged against, in the order recorded."""
+    by_code = {c.code: c for c in inspection.characteristics}
+    return MeasurementsRecorded(
+        organization_id=caller.tenant.organization_id,
+        plant_id=inspection.plant_id,
+        inspection_id=inspection.id,
+        material_id=inspection.material_id,
+        work_center_id=inspection.work_center_id,
+        measurements=tuple(
+            Measurement(
+                characteristic=r.characteristic,
+                sample_no=r.sample_no,
+                value=r.value,
+                measured_at=r.measured_at,
+                lsl=by_code[r.characteristic].lsl,
+                usl=by_code[r.characteristic].usl,
+            )
+            for r in rows
+            if r.value is not None
+        ),
+    )
+
+
 async def record(
     db: Database, caller: Caller, inspection_id: UUID, data: Results
 ) -> ResultsAccepted:
@@ -96,6 +124,7 @@ async def record(
         await repo.verdict(conn, inspection.id, found.status, (found.proposal, found.rule))
         measured = sorted({r.characteristic for r in rows if r.value is not None})
         if measured:
+            await publish(conn, _measurements(caller, inspection, rows))
             lot = (inspection.plant_id, inspection.material_id, inspection.id, inspection.number)
             await watch(conn, caller, lot, measured, min(r.measured_at for r in rows))
         await notify_live(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncpg
 import structlog
 
+from reporting.dashboard_cache import freshness
 from reporting.maintenance_facts import repo
 from reporting.production_facts.repo import hold_organization
 from unison_events.maintenance import EquipmentKpis
@@ -27,4 +28,11 @@ async def on_equipment_kpis(conn: asyncpg.Connection, event: EquipmentKpis) -> N
         return
     await scope_plants(conn, event.plant_id)
     await hold_organization(conn, event.organization_id)
-    await repo.add_day(conn, event)
+    if await repo.add_day(conn, event):
+        await freshness.scope_changed(
+            conn,
+            event.organization_id,
+            event.plant_id,
+            freshness.MAINTENANCE,
+            [event.period_start],
+        )

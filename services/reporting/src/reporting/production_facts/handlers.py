@@ -12,9 +12,16 @@ import asyncpg
 import structlog
 
 from reporting.dashboard_cache import freshness
-from reporting.production_facts import repo
+from reporting.production_facts import repo, work_orders
 from unison_bus import Event
-from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
+from unison_events.production import (
+    CountsLogged,
+    DowntimeEnded,
+    OeeClosed,
+    WorkCenterChanged,
+    WorkOrderCreated,
+    WorkOrderStatusChanged,
+)
 from unison_pg.scope import scope_plants
 
 log = structlog.get_logger("reporting.production_facts")
@@ -49,6 +56,40 @@ async def on_downtime_ended(conn: asyncpg.Connection, event: DowntimeEnded) -> N
 
 async def on_oee_closed(conn: asyncpg.Connection, event: OeeClosed) -> None:
     # Hourly rollups hold the shift in its start's UTC hour, daily ones on its production day.
-    if await _enter(conn, event) and await repo.close_shift(conn, event):
+    if not await _enter(conn, event):
+        return
+    if await repo.close_shift(conn, event):
         days = [event.production_day, freshness.utc_day(event.shift_start)]
         await _changed(conn, event, days)
+    if await work_orders.line_of_shift(conn, event):
+        await _regrouped(conn, event)
+
+
+async def _regrouped(conn: asyncpg.Connection, event: Event) -> None:
+    """A work center's line changed: OEE by line regroups every period of its plant."""
+    assert event.plant_id is not None
+    await freshness.scope_changed(
+        conn, event.organization_id, event.plant_id, freshness.WORK_CENTERS, [freshness.STATE_DAY]
+    )
+
+
+async def on_work_center_changed(conn: asyncpg.Connection, event: WorkCenterChanged) -> None:
+    if await _enter(conn, event) and await work_orders.work_center_changed(conn, event):
+        await _regrouped(conn, event)
+
+
+async def on_work_order_created(conn: asyncpg.Connection, event: WorkOrderCreated) -> None:
+    if await _enter(conn, event):
+        await work_orders.order_created(conn, event)
+
+
+async def on_work_order_status_changed(
+    conn: asyncpg.Connection, event: WorkOrderStatusChanged
+) -> None:
+    """Completion lands on its UTC day: the schedule dashboards of that day are stale."""
+    if await _enter(conn, event):
+        day = await work_orders.order_changed(conn, event)
+        if day is not None and event.plant_id is not None:
+            await freshness.scope_changed(
+                conn, event.organization_id, event.plant_id, freshness.WORK_ORDERS, [day]
+            )

@@ -56,3 +56,65 @@ class JobQueued(msgspec.Struct, frozen=True):
     job_id: UUID
     status: str
     href: str
+
+
+class LeadTime(msgspec.Struct, frozen=True, kw_only=True):
+    """Lead time in hours of the orders whose start is known (``orders``): the average
+    from the rollups, the median and 90th percentile from the facts (exact, not additive)."""
+
+    orders: int
+    average_hours: float | None
+    p50_hours: float | None
+    p90_hours: float | None
+
+
+class SchedulePoint(msgspec.Struct, frozen=True, kw_only=True):
+    """Orders completed in a bucket: how many by their due time (``on_time``), by their
+    scheduled end (of those that had one: ``scheduled``), with their whole quantity good
+    (``quantity_met``), and how long they took from release and from creation."""
+
+    bucket: str
+    start: datetime
+    completed: int
+    on_time: int
+    on_time_rate: float | None
+    scheduled: int
+    on_schedule: int
+    schedule_adherence: float | None
+    quantity_met: int
+    quantity_adherence: float | None
+    planned_quantity: Decimal
+    good_quantity: Decimal
+    lead_time_from_release: LeadTime
+    lead_time_from_creation: LeadTime
+
+
+class ScheduleSeries(msgspec.Struct, frozen=True, kw_only=True):
+    granularity: str
+    first_day: date
+    last_day: date
+    plant_id: UUID | None
+    work_center_id: UUID | None
+    points: list[SchedulePoint]
+    total: SchedulePoint
+
+
+class OeeGroup(msgspec.Struct, frozen=True, kw_only=True):
+    """One series of a grouped OEE dashboard: ``key`` the work center id, the line ('' for
+    work centers on no line) or the shift code ('' for output and stops, which know no
+    shift until their shift is closed)."""
+
+    key: str
+    points: list[OeePoint]
+    total: OeePoint
+
+
+class OeeGroups(msgspec.Struct, frozen=True, kw_only=True):
+    granularity: str
+    group_by: str | None
+    first_day: date
+    last_day: date
+    plant_id: UUID | None
+    work_center_id: UUID | None
+    line: str | None
+    groups: list[OeeGroup]

@@ -40,3 +40,56 @@ WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2
   AND ($3::uuid IS NULL OR plant_id = $3) AND ($4::uuid IS NULL OR work_center_id = $4)
 GROUP BY 1
 ORDER BY 1;
+
+-- name: grouped_hourly
+-- As hourly, one series per group: $5 'work_center', 'line', 'shift' or '' (one group),
+-- $6 line (null: any; the work centers on that line now, as production's report groups).
+SELECT CASE $5::text WHEN 'work_center' THEN r.work_center_id::text
+                     WHEN 'line' THEN coalesce(w.line, '')
+                     WHEN 'shift' THEN r.shift_code ELSE '' END AS group_key,
+    r.bucket_start AS bucket, sum(shifts)::bigint AS shifts,
+    sum(scheduled_seconds) AS scheduled_seconds, sum(break_seconds) AS break_seconds,
+    sum(planned_stop_seconds) AS planned_stop_seconds,
+    sum(breakdown_seconds) AS breakdown_seconds, sum(setup_seconds) AS setup_seconds,
+    sum(minor_stop_seconds) AS minor_stop_seconds, sum(ideal_run_seconds) AS ideal_run_seconds,
+    sum(good_count) AS good_count, sum(scrap_count) AS scrap_count,
+    sum(rework_count) AS rework_count, sum(quality_rejected_count) AS quality_rejected_count,
+    sum(logged_good) AS logged_good, sum(logged_scrap) AS logged_scrap,
+    sum(logged_rework) AS logged_rework,
+    sum(downtime_planned_seconds) AS downtime_planned_seconds,
+    sum(downtime_unplanned_seconds) AS downtime_unplanned_seconds
+FROM reporting.production_hourly r
+LEFT JOIN reporting.work_centers w
+    ON w.organization_id = r.organization_id AND w.work_center_id = r.work_center_id
+WHERE r.organization_id = app.current_org() AND r.bucket_start >= $1 AND r.bucket_start < $2
+  AND ($3::uuid IS NULL OR r.plant_id = $3) AND ($4::uuid IS NULL OR r.work_center_id = $4)
+  AND ($6::text IS NULL OR w.line = $6)
+GROUP BY 1, 2
+ORDER BY 1, 2;
+
+-- name: grouped_daily
+-- As daily (days [$1, $2] per $7 'day', 'week' or 'month'), one series per group $5, of
+-- line $6 (see grouped_hourly).
+SELECT CASE $5::text WHEN 'work_center' THEN r.work_center_id::text
+                     WHEN 'line' THEN coalesce(w.line, '')
+                     WHEN 'shift' THEN r.shift_code ELSE '' END AS group_key,
+    (date_trunc($7::text, r.bucket_day::timestamp) AT TIME ZONE 'UTC') AS bucket,
+    sum(shifts)::bigint AS shifts,
+    sum(scheduled_seconds) AS scheduled_seconds, sum(break_seconds) AS break_seconds,
+    sum(planned_stop_seconds) AS planned_stop_seconds,
+    sum(breakdown_seconds) AS breakdown_seconds, sum(setup_seconds) AS setup_seconds,
+    sum(minor_stop_seconds) AS minor_stop_seconds, sum(ideal_run_seconds) AS ideal_run_seconds,
+    sum(good_count) AS good_count, sum(scrap_count) AS scrap_count,
+    sum(rework_count) AS rework_count, sum(quality_rejected_count) AS quality_rejected_count,
+    sum(logged_good) AS logged_good, sum(logged_scrap) AS logged_scrap,
+    sum(logged_rework) AS logged_rework,
+    sum(downtime_planned_seconds) AS downtime_planned_seconds,
+    sum(downtime_unplanned_seconds) AS downtime_unplanned_seconds
+FROM reporting.production_daily r
+LEFT JOIN reporting.work_centers w
+    ON w.organization_id = r.organization_id AND w.work_center_id = r.work_center_id
+WHERE r.organization_id = app.current_org() AND r.bucket_day BETWEEN $1 AND $2
+  AND ($3::uuid IS NULL OR r.plant_id = $3) AND ($4::uuid IS NULL OR r.work_center_id = $4)
+  AND ($6::text IS NULL OR w.line = $6)
+GROUP BY 1, 2
+ORDER BY 1, 2;

@@ -14,7 +14,8 @@ from reporting.dashboard_cache import freshness
 from reporting.inventory_facts import freshness as inventory_freshness
 from reporting.inventory_facts import repo as inventory
 from reporting.maintenance_facts import repo as maintenance
-from reporting.production_facts import repo
+from reporting.production_facts import repo, work_orders
+from reporting.quality_facts import capability
 from reporting.quality_facts import repo as quality
 from unison_bus import JobContext
 from unison_pg import Tenant
@@ -42,6 +43,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     chunks = _weeks(first, last)
     hourly = daily = quality_daily = defect_daily = inspection_daily = maintenance_daily = 0
     inventory_totals = [0, 0, 0]
+    work_order_daily = spc_daily = 0
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
@@ -53,6 +55,8 @@ async def run(ctx: JobContext) -> dict[str, Any]:
             await inventory_freshness.rebuilt(
                 conn, ctx.organization_id, tenant.plant_ids, (start, end)
             )
+            work_order_daily += await work_orders.rebuild(conn, start, end)
+            spc_daily += await capability.rebuild(conn, start, end)
         inventory_totals = [a + b for a, b in zip(inventory_totals, inventory_rows, strict=True)]
         hourly, daily = hourly + h, daily + d
         quality_daily, defect_daily = quality_daily + q, defect_daily + f
@@ -68,5 +72,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         "inventory_plant_daily_rows": inventory_totals[0],
         "inventory_daily_rows": inventory_totals[1],
         "inventory_stock_rows": inventory_totals[2],
+        "work_order_daily_rows": work_order_daily,
+        "spc_daily_rows": spc_daily,
         "plants": len(plants),
     }

@@ -43,6 +43,12 @@ class BucketSums(msgspec.Struct, frozen=True, kw_only=True):
     downtime_unplanned_seconds: Decimal
 
 
+class GroupSums(BucketSums, frozen=True, kw_only=True):
+    """A bucket's sums of one group (work center, line or shift)."""
+
+    group_key: str
+
+
 async def hold_organization(conn: asyncpg.Connection, organization_id: UUID) -> None:
     """Shared with other handlers, exclusive of a rebuild of the same organization."""
     await conn.execute(FACTS.lock_organization_shared, organization_id)
@@ -147,3 +153,24 @@ async def daily(
 ) -> list[BucketSums]:
     rows = await conn.fetch(READS.daily, *days, plant_id, work_center_id, granularity)
     return many(rows, BucketSums)
+
+
+async def grouped(
+    conn: asyncpg.Connection,
+    days: tuple[date, date],
+    granularity: str,
+    where: tuple[UUID | None, UUID | None, str | None],
+    group_by: str,
+) -> list[GroupSums]:
+    """Sums per group and bucket, ``where`` = (plant, work center, line)."""
+    plant_id, work_center_id, line = where
+    if granularity == "hour":
+        span = _utc_bounds(*days)
+        rows = await conn.fetch(
+            READS.grouped_hourly, *span, plant_id, work_center_id, group_by, line
+        )
+    else:
+        rows = await conn.fetch(
+            READS.grouped_daily, *days, plant_id, work_center_id, group_by, line, granularity
+        )
+    return many(rows, GroupSums)

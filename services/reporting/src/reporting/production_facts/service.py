@@ -10,7 +10,13 @@ from uuid import UUID
 import msgspec
 
 from reporting.production_facts import figures, repo
-from reporting.production_facts.models import OeePoint, OeeSeries, RebuildRequest
+from reporting.production_facts.models import (
+    OeeGroup,
+    OeeGroups,
+    OeePoint,
+    OeeSeries,
+    RebuildRequest,
+)
 from unison_bus import enqueue
 from unison_pg import Database
 from unison_web import Invalid
@@ -110,6 +116,53 @@ async def oee_series(
         work_center_id=work_center_id,
         points=[_point(r, _label(r.bucket, granularity)) for r in rows],
         total=_point(_total(rows, start), "total"),
+    )
+
+
+GROUPS = ("work_center", "line", "shift")
+
+
+async def oee_groups(
+    db: Database,
+    caller: Caller,
+    period: tuple[date, date],
+    granularity: str,
+    where: tuple[UUID | None, UUID | None, str | None],
+    group_by: str | None,
+) -> OeeGroups:
+    """OEE as ``oee_series``, filtered to a line (the work centers on it now) and/or one
+    series per work center, line or shift (``group_by``), each with its period total."""
+    if granularity not in MAX_DAYS:
+        raise Invalid("granularity must be one of hour, day, week, month", "/granularity")
+    if group_by is not None and group_by not in GROUPS:
+        raise Invalid("group_by must be one of work_center, line, shift", "/group_by")
+    first, last = period
+    _check_period(first, last, MAX_DAYS[granularity], f" by {granularity}")
+    if where[0] is not None:
+        caller.check_plant(where[0])
+    async with db.transaction(caller.tenant, readonly=True) as conn:
+        rows = await repo.grouped(conn, period, granularity, where, group_by or "")
+    start = datetime.combine(first, time(), UTC)
+    by_group: dict[str, list[repo.BucketSums]] = {}
+    for row in rows:
+        sums = repo.BucketSums(**{f: getattr(row, f) for f in repo.BucketSums.__struct_fields__})
+        by_group.setdefault(row.group_key, []).append(sums)
+    return OeeGroups(
+        granularity=granularity,
+        group_by=group_by,
+        first_day=first,
+        last_day=last,
+        plant_id=where[0],
+        work_center_id=where[1],
+        line=where[2],
+        groups=[
+            OeeGroup(
+                key=key,
+                points=[_point(r, _label(r.bucket, granularity)) for r in sums],
+                total=_point(_total(sums, start), "total"),
+            )
+            for key, sums in sorted(by_group.items())
+        ],
     )
 
 

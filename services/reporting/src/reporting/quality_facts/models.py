@@ -89,3 +89,35 @@ class CapaOnTime(msgspec.Struct, kw_only=True):
     on_time: int
     late: int
     rate: float | None
+
+
+class CapabilityPoint(msgspec.Struct, kw_only=True):
+    """One bucket's (or the period's) capability of a characteristic, computed as
+    quality's individuals capability: mean and overall sigma (n - 1) of the values,
+    sigma within = mean moving range / d2 (1.128), C indices on sigma within, P indices
+    on the overall sigma; limits of the bucket's last measurement. Null where undefined
+    (fewer than 2 values, no limit on that side, a sigma of 0)."""
+
+    bucket: str
+    start: date
+    n: int
+    mean: float | None
+    sigma_within: float | None
+    sigma_overall: float | None
+    lsl: float | None
+    usl: float | None
+    cp: float | None
+    cpk: float | None
+    pp: float | None
+    ppk: float | None
+
+
+class CapabilitySeries(msgspec.Struct, kw_only=True):
+    granularity: str
+    first_day: date
+    last_day: date
+    plant_id: UUID
+    material_id: UUID
+    characteristic: str
+    points: list[CapabilityPoint]
+    total: CapabilityPoint
