@@ -2,16 +2,19 @@
 
 It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
 CAPAs, and maintenance's equipment day KPIs as facts with their rollups, and runs the
-rollup rebuild."""
+rollup rebuild and the monthly archive of fact partitions past the retention."""
 
 from __future__ import annotations
 
+from reporting.analytics.settings import PREFIX, AnalyticsSettings
+from reporting.archive import job as archive
 from reporting.maintenance_facts import handlers as maintenance_facts
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
 from unison_bus import EventTypes, Handler, JobHandler
+from unison_config import load
 from unison_events.maintenance import EquipmentKpis
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
 from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
@@ -41,11 +44,13 @@ JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 
 
 def main() -> None:
+    # The archive job's retention and cache: read once, here, and bound to the handler.
+    settings = load(AnalyticsSettings, prefix=PREFIX)
     run_worker(
         "reporting",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=JOB_HANDLERS,
+        job_handlers={**JOB_HANDLERS, archive.ARCHIVE_KIND: archive.job(settings)},
     )
 
 
