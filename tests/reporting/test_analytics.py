@@ -129,9 +129,11 @@ async def test_oee_and_scrap_by_work_center_equal_productions_own(
         for shift in ("A", "B"):
             parts = [b for b in buckets if b.work_center_id == center and b.shift_code == shift]
             row = _by(rows, "work_center_id", "shift_code")[(str(center), shift)]
-            total = sum(b.good_count + b.scrap_count + b.rework_count for b in parts)
+            total = sum((b.good_count + b.scrap_count + b.rework_count for b in parts), Decimal(0))
             assert row["scrap"] == sum(b.scrap_count for b in parts)
-            assert _close(row["scrap_rate"], sum(b.scrap_count for b in parts) / total)
+            assert _close(
+                row["scrap_rate"], sum((b.scrap_count for b in parts), Decimal(0)) / total
+            )
 
     one = await _ask(
         duck_client,
