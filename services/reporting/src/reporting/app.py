@@ -66,7 +66,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         verifier=verifier,
         database=database,
         on_startup=[dashboards.cache.start],
-        on_shutdown=[dashboards.cache.stop],
+        on_shutdown=[dashboards.cache.stop, analytics.duck.close],
     )
 
 
