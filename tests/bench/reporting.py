@@ -186,19 +186,39 @@ def _period(end: date, days: int = 90) -> dict[str, str]:
     return {"from": (end - timedelta(days=days - 1)).isoformat(), "to": end.isoformat()}
 
 
+BUMP = """
+INSERT INTO reporting.dashboard_generations (organization_id, plant_id, day)
+VALUES ($1, $2, $3)
+ON CONFLICT (organization_id, plant_id, day) DO UPDATE
+SET generation = reporting.dashboard_generations.generation + 1
+"""
+
+
 async def _dashboard(
-    client: httpx.AsyncClient, headers: dict[str, str], requests: int
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    owner_dsn: str,
+    where: tuple[UUID, UUID],
+    requests: int,
 ) -> tuple[list[float], list[float]]:
     today = datetime.now(UTC).date()
     path = f"{API}/production/oee"
     cold, warm = [], []
-    # Cold: each period ends a day earlier than the last, so its key is new.
-    for k in range(requests):
-        params = {**_period(today - timedelta(days=k + 1)), "granularity": "day"}
-        ms, response = await _timed_get(client, headers, path, params)
-        if response.headers.get("x-cache") != "miss":
-            raise RuntimeError(f"expected a miss for {params}")
-        cold.append(ms)
+    conn = await asyncpg.connect(owner_dsn)
+    try:
+        await conn.execute(SCOPE, str(where[0]), str(where[1]))
+        # Cold: a day of the period changed just before (as a new fact does), so the key
+        # is one never used; the periods slide too.
+        for k in range(requests):
+            end = today - timedelta(days=k % 30 + 1)
+            await conn.execute(BUMP, *where, end)
+            params = {**_period(end), "granularity": "day"}
+            ms, response = await _timed_get(client, headers, path, params)
+            if response.headers.get("x-cache") != "miss":
+                raise RuntimeError(f"expected a miss for {params}")
+            cold.append(ms)
+    finally:
+        await conn.close()
     params = {**_period(today - timedelta(days=1)), "granularity": "day"}
     for _ in range(requests * 3):
         ms, response = await _timed_get(client, headers, path, params)
@@ -352,7 +372,7 @@ async def _run(supervisor: Supervisor, quick: bool) -> list[Figure]:
     requests, repeat = (50, 3) if quick else (200, 5)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{service.port}", timeout=120) as c:
         await _timed_get(c, headers, f"{API}/production/oee", _period(datetime.now(UTC).date()))
-        cold, warm = await _dashboard(c, headers, requests)
+        cold, warm = await _dashboard(c, headers, owner_dsn, (org, plant), requests)
         pg_ms, pg_answer = await _raw_postgres(runtime_dsn, tenant, repeat)
         duck_ms, connect_ms, duck_answer = await asyncio.to_thread(
             _raw_duckdb, runtime_dsn, tenant, repeat
@@ -382,7 +402,7 @@ async def _run(supervisor: Supervisor, quick: bool) -> list[Figure]:
             "ms",
             "lower",
             note=f"{scale}; GET /production/oee by day, 90 days, straight to the service,"
-            f" {requests} periods never asked before (cache misses)",
+            f" {requests} requests each after a day of its period changed (cache misses)",
         ),
         Figure("reporting.oee_90d_cold_p99", round(percentile(cold, 99), 1), "ms", "lower"),
         Figure(
