@@ -21,9 +21,11 @@ from litestar.testing import AsyncTestClient
 
 from production import oee
 from production.oee_tracking.repo import Bucket
+from reporting.analytics import catalog
 from reporting.analytics.duck import Duck, Limits, connect
 from reporting.analytics.settings import AnalyticsSettings
 from reporting.app import build_app
+from reporting.archive import store as archive_store
 from reporting.settings import Settings
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
@@ -277,3 +279,22 @@ async def test_a_query_past_its_timeout_is_stopped_and_answered_503(
         Tenant(org_id, tuple(plants)), lambda c: c.execute("SELECT 1").fetchall()
     )
     assert answer == [(1,)]
+
+
+async def test_every_catalogue_query_runs_and_every_archive_statement_prepares(
+    duck_client: AsyncTestClient[Any], auth: Headers, role_dsn: Callable[[str], str]
+) -> None:
+    catalogue = (await duck_client.get(URL, headers=auth())).json()["queries"]
+    assert {q["name"] for q in catalogue} == set(catalog.DESCRIPTIONS)
+    for query in catalogue:
+        response = await duck_client.get(
+            query["href"], params={"from": "2026-11-01", "to": "2026-11-30"}, headers=auth()
+        )
+        assert response.status_code == 200, (query["name"], response.text)
+        assert response.json()["columns"] and response.json()["rows"] == []
+    conn = await asyncpg.connect(role_dsn("reporting"))
+    try:
+        for name, statement in archive_store.SQL.items():
+            assert await conn.prepare(statement) is not None, name
+    finally:
+        await conn.close()

@@ -245,3 +245,10 @@ def test_the_retention_cutoff_is_the_start_of_a_month(
         2025, 12, 1, tzinfo=UTC
     )
     assert archive.retention_cutoff(NOW, 0) - timedelta(days=1) < NOW
+
+
+async def test_pg_cron_queues_the_archive_job_monthly(admin_conn: asyncpg.Connection) -> None:
+    command = await admin_conn.fetchval(
+        "SELECT command FROM cron.job WHERE jobname = 'reporting-archive'"
+    )
+    assert "enqueue_for_all_organizations('reporting', 'reporting.archive_facts'" in command
