@@ -5,7 +5,10 @@ PostgreSQL), nor another plant's, and bad parameters are problems."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -269,7 +272,7 @@ async def test_bad_parameters_are_problems(
 async def test_a_query_past_its_timeout_is_stopped_and_answered_503(
     role_dsn: Callable[[str], str], org_id: UUID, plants: list[UUID]
 ) -> None:
-    duck = Duck(role_dsn("reporting"), Limits(timeout_seconds=0.5), concurrency=1)
+    duck = Duck(role_dsn("reporting"), Limits(timeout_seconds=3.0), concurrency=1)
     endless = "SELECT count(*) FROM range(1000000000000) a"
     with pytest.raises(DomainError) as stopped:
         await duck.run(Tenant(org_id, tuple(plants)), lambda c: c.execute(endless).fetchall())
@@ -298,3 +301,25 @@ async def test_every_catalogue_query_runs_and_every_archive_statement_prepares(
             assert await conn.prepare(statement) is not None, name
     finally:
         await conn.close()
+
+
+def test_queries_run_in_utc_whatever_the_machines_zone(
+    role_dsn: Callable[[str], str], org_id: UUID
+) -> None:
+    # A process of its own: ICU takes the machine's zone once per process.
+    probe = (
+        "import sys, uuid\n"
+        "from reporting.analytics.duck import Limits, connect\n"
+        "from unison_pg import Tenant\n"
+        "conn = connect(sys.argv[1], Tenant(uuid.UUID(sys.argv[2])), Limits())\n"
+        "cursor = conn.cursor()\n"
+        "print(cursor.execute(\"SELECT current_setting('TimeZone')\").fetchone()[0])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, role_dsn("reporting"), str(org_id)],
+        env={**os.environ, "TZ": "America/New_York"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "UTC"

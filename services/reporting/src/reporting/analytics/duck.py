@@ -105,8 +105,9 @@ def connect(dsn: str, tenant: Tenant, limits: Limits) -> duckdb.DuckDBPyConnecti
     conn = duckdb.connect(config=config)
     try:
         conn.execute(f"LOAD {literal(str(EXTENSION))}")
-        # Months, hours and days of the queries are UTC's, as the rollups'.
-        conn.execute("SET TimeZone = 'UTC'")
+        # Months, hours and days of the queries are UTC's, as the rollups'. GLOBAL: the
+        # queries run on cursors, which would otherwise have the machine's zone.
+        conn.execute("SET GLOBAL TimeZone = 'UTC'")
         # PostgreSQL stops a scan that outlives the request, even if DuckDB's interrupt
         # does not reach it.
         conn.execute(f"SET pg_statement_timeout_millis = {int(limits.timeout_seconds * 1000)}")
