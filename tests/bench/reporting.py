@@ -452,7 +452,7 @@ async def _run(supervisor: Supervisor, quick: bool) -> list[Figure]:
             "ms",
             "lower",
             note=f"GET /analytics/oee_by_work_center_month, 90 days ({analytics_rows} rows):"
-            " a DuckDB connection per request, views, the query",
+            " the tenant's kept DuckDB, views over live and archived facts, the query",
         ),
         Figure(
             "reporting.freshness_p50",
