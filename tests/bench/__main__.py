@@ -22,6 +22,7 @@ from tests.bench import (
     production_floor,
     production_scheduling,
     quality,
+    reporting,
     search_bench,
     search_freshness,
 )
@@ -52,6 +53,7 @@ GROUPS = (
     "maintenance",
     "quality",
     "search",
+    "reporting",
 )
 
 
@@ -121,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per g
             figures += maintenance.run(gateway, stack.owner_dsn, quick=args.quick)
         if "quality" in wanted:
             figures += quality.run(supervisor, quick=args.quick)
+        if "reporting" in wanted:
+            figures += reporting.run(supervisor, quick=args.quick)
         if "search" in wanted:
             figures += search_bench.run(supervisor, orgs, quick=args.quick)
             gateway = f"http://127.0.0.1:{stack.ports.gateway}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import msgspec
+
+from reporting.analytics.settings import PREFIX, AnalyticsSettings
 from reporting.app import build_app
 from reporting.settings import Settings
 from unison_config import load
@@ -11,6 +14,7 @@ from unison_web import serve
 
 def main() -> None:
     settings = load(Settings, prefix="UNISON_")
+    settings = msgspec.structs.replace(settings, analytics=load(AnalyticsSettings, prefix=PREFIX))
     configure("reporting", settings.log_level)
     serve(build_app(settings), settings.http_host, settings.http_port)
 

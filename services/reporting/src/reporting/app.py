@@ -6,6 +6,11 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.di import Provide
 
+from reporting.analytics.duck import Duck, Limits
+from reporting.analytics.routes import analytics_router
+from reporting.analytics.service import Analytics
+from reporting.archive.cache import ArchiveCache
+from reporting.archive.store import ArchiveStore
 from reporting.dashboard_cache.oee import DashboardCache
 from reporting.inventory_facts.routes import inventory_router
 from reporting.maintenance_facts.routes import maintenance_router
@@ -13,6 +18,7 @@ from reporting.production_facts.routes import production_router
 from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
 from unison_cache import Cache
+from unison_pg import Database
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
 from unison_web.service import build_service
@@ -26,7 +32,8 @@ DESCRIPTION = (
     " Pareto, NCR ageing and the CAPA on-time rate; maintenance's per-equipment day"
     " inputs for MTBF, MTTR, availability, PM compliance, cost and backlog; inventory's"
     " goods movements, reorder-point crossings and materials for stock value, turns, days"
-    " of supply, movements by type, lot ageing and the items below their reorder point."
+    " of supply, movements by type, lot ageing and the items below their reorder point;"
+    " ad-hoc analytics in DuckDB over the facts, live and archived to Parquet."
 )
 ROLE = "unison_reporting"
 
@@ -36,8 +43,13 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
     database = database_for("reporting", settings)
     dashboards = DashboardCache(Cache(database, ROLE), settings.dashboard_cache_ttl_seconds)
 
+    analytics = _analytics(settings, database)
+
     def provide_dashboards() -> DashboardCache:
         return dashboards
+
+    def provide_analytics() -> Analytics:
+        return analytics
 
     return build_service(
         "reporting",
@@ -48,13 +60,28 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             quality_router(),
             maintenance_router(),
             inventory_router(),
+            analytics_router(),
         ],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "dashboards": Provide(provide_dashboards, sync_to_thread=False),
+            "analytics": Provide(provide_analytics, sync_to_thread=False),
         },
         verifier=verifier,
         database=database,
         on_startup=[dashboards.cache.start],
-        on_shutdown=[dashboards.cache.stop],
+        on_shutdown=[dashboards.cache.stop, analytics.duck.close],
     )
+
+
+def _analytics(settings: Settings, database: Database) -> Analytics:
+    """DuckDB on the service's own DSN (the runtime role), the archive cached locally."""
+    a = settings.analytics
+    limits = Limits(
+        memory_limit=a.analytics_memory_limit,
+        threads=a.analytics_threads,
+        timeout_seconds=a.analytics_timeout_seconds,
+        temp_directory=str(a.cache_dir() / "spill"),
+    )
+    duck = Duck(settings.database_url, limits, a.analytics_concurrency)
+    return Analytics(duck, ArchiveCache(ArchiveStore(database), a.cache_dir()))

@@ -2,11 +2,13 @@
 
 It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
 CAPAs, maintenance's equipment day KPIs and inventory's goods movements, reorder-point
-crossings and materials as facts with their rollups, and runs the
-rollup rebuild."""
+crossings and materials as facts with their rollups, and runs the rollup rebuild and
+the monthly archive of fact partitions past the retention."""
 
 from __future__ import annotations
 
+from reporting.analytics.settings import PREFIX, AnalyticsSettings
+from reporting.archive import job as archive
 from reporting.inventory_facts import handlers as inventory_facts
 from reporting.maintenance_facts import handlers as maintenance_facts
 from reporting.production_facts import handlers as production_facts
@@ -14,6 +16,7 @@ from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
 from unison_bus import EventTypes, Handler, JobHandler
+from unison_config import load
 from unison_events.inventory import (
     GoodsMovementPosted,
     MaterialChanged,
@@ -84,11 +87,13 @@ JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 
 
 def main() -> None:
+    # The archive job's retention and cache: read once, here, and bound to the handler.
+    settings = load(AnalyticsSettings, prefix=PREFIX)
     run_worker(
         "reporting",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=JOB_HANDLERS,
+        job_handlers={**JOB_HANDLERS, archive.ARCHIVE_KIND: archive.job(settings)},
     )
 
 
