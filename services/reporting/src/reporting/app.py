@@ -7,6 +7,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from reporting.dashboard_cache.oee import DashboardCache
+from reporting.exports.routes import exports_router
 from reporting.maintenance_facts.routes import maintenance_router
 from reporting.production_facts.routes import production_router
 from reporting.quality_facts.routes import quality_router
@@ -40,7 +41,12 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         "reporting",
         settings,
         description=DESCRIPTION,
-        route_handlers=[production_router(), quality_router(), maintenance_router()],
+        route_handlers=[
+            production_router(),
+            quality_router(),
+            maintenance_router(),
+            exports_router(),
+        ],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "dashboards": Provide(provide_dashboards, sync_to_thread=False),

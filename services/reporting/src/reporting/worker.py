@@ -6,6 +6,7 @@ rollup rebuild."""
 
 from __future__ import annotations
 
+from reporting.exports import job as export_job
 from reporting.maintenance_facts import handlers as maintenance_facts
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
@@ -37,7 +38,7 @@ EVENT_TYPES = EventTypes(
     CapaChanged,
     EquipmentKpis,
 )
-JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
+JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run, export_job.KIND: export_job.run}
 
 
 def main() -> None:

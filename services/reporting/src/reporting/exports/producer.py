@@ -1,0 +1,76 @@
+"""Making an export's file: a dashboard's series (small: at most a few hundred rows) or a
+fact range (any size: keyset batches from PostgreSQL, the next fetched while the current
+one is written in a thread, progress reported per batch, so memory holds two batches at
+most and a cancel is noticed within one)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from reporting.exports import sources
+from reporting.exports.files import Produced
+from reporting.exports.models import ExportRequest
+from reporting.exports.writers import writer_for
+from unison_pg import Database, Tenant
+from unison_web.caller import Caller
+
+Progress = Callable[[int, int | None, str], Awaitable[None]]
+T = TypeVar("T")
+BATCH = 5000
+
+
+async def _ahead(items: AsyncIterator[T]) -> AsyncGenerator[T, None]:
+    """``items``, with the next one already being fetched while the caller works on the
+    current one."""
+    pending: asyncio.Future[T | None] = asyncio.ensure_future(anext(items, None))
+    try:
+        while (item := await pending) is not None:
+            pending = asyncio.ensure_future(anext(items, None))
+            yield item
+    finally:
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
+
+
+def stem(request: ExportRequest) -> str:
+    return f"{request.source.replace('.', '-')}_{request.first}_{request.last}"
+
+
+async def produce(
+    db: Database,
+    tenant: Tenant,
+    request: ExportRequest,
+    directory: Path,
+    progress: Progress,
+    batch: int = BATCH,
+) -> Produced:
+    """Write the export into ``directory`` (the caller removes it) as ``tenant`` sees the
+    data (RLS applies to every read)."""
+    granularity = sources.check(request, Caller(tenant=tenant))
+    if request.source in sources.KPIS:
+        columns, rows = await sources.kpi_table(db, tenant, request, granularity)
+        writer = writer_for(request.format, directory, columns, stem(request))
+        await asyncio.to_thread(writer.write, rows)
+        path = await asyncio.to_thread(writer.close)
+        await progress(len(rows), len(rows), f"{len(rows)} rows written")
+        return Produced(path=path, source=request.source, format=request.format, rows=len(rows))
+    source = sources.FACT_SOURCES[request.source]
+    total = await sources.fact_count(db, tenant, request)
+    await progress(0, total, "started")
+    writer = writer_for(request.format, directory, source.columns, stem(request))
+    done = 0
+    batches = sources.fact_batches(db, tenant, request, batch)
+    async with contextlib.aclosing(_ahead(batches)) as ahead:
+        async for rows in ahead:
+            await asyncio.to_thread(writer.write, rows)
+            done += len(rows)
+            # Rows that arrived after the count still go out: the total grows with them.
+            await progress(done, max(total, done), f"{done} rows written")
+    path = await asyncio.to_thread(writer.close)
+    await progress(done, max(total, done), f"{done} rows written, file finished")
+    return Produced(path=path, source=request.source, format=request.format, rows=done)
