@@ -12,6 +12,7 @@ from reporting.maintenance_facts.routes import maintenance_router
 from reporting.production_facts.routes import production_router
 from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
+from reporting.subscriptions.routes import subscriptions_router
 from unison_cache import Cache
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
@@ -46,6 +47,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             quality_router(),
             maintenance_router(),
             exports_router(),
+            subscriptions_router(),
         ],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),

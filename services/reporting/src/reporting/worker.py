@@ -2,7 +2,7 @@
 
 It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
 CAPAs, and maintenance's equipment day KPIs as facts with their rollups, and runs the
-rollup rebuild."""
+rollup rebuild, exports and the scheduled reports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
+from reporting.subscriptions import job as report_job
+from reporting.subscriptions.mail import LinkSettings, SmtpSettings
 from unison_bus import EventTypes, Handler, JobHandler
+from unison_config import load
 from unison_events.maintenance import EquipmentKpis
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
 from unison_events.quality import CapaChanged, InspectionDecided, NcrChanged, QualityFigures
@@ -41,12 +44,20 @@ EVENT_TYPES = EventTypes(
 JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run, export_job.KIND: export_job.run}
 
 
+def job_handlers(smtp: SmtpSettings, links: LinkSettings) -> dict[str, JobHandler]:
+    """Every job, the scheduled reports' sender bound to the mail settings."""
+    return {**JOB_HANDLERS, report_job.KIND: report_job.sender(smtp, links)}
+
+
 def main() -> None:
+    # Read before the worker starts: a malformed setting stops it with the variable named.
+    smtp = load(SmtpSettings, prefix="UNISON_SMTP_")
+    links = load(LinkSettings, prefix="UNISON_REPORTS_")
     run_worker(
         "reporting",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=JOB_HANDLERS,
+        job_handlers=job_handlers(smtp, links),
     )
 
 
