@@ -18,7 +18,7 @@ import pytest
 
 from reporting.exports import job as export_job
 from reporting.exports import producer
-from reporting.exports.models import ExportRequest
+from reporting.exports.models import ExportRequest, Format
 from reporting.exports.repo import FACTS, FILES
 from tests.reporting.export_support import (
     Client,
@@ -175,8 +175,9 @@ async def test_a_large_fact_range_streams_into_the_file(
     assert {r["plant_id"] for r in read_rows("csv", file.content, tmp_path)} == {str(plants[1])}
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])  # rows from COPY, typed rows
 async def test_progress_goes_up_batch_by_batch_to_the_total(
-    database: Database, org_id: UUID, plants: list[UUID], tmp_path: Path
+    fmt: Format, database: Database, org_id: UUID, plants: list[UUID], tmp_path: Path
 ) -> None:
     tenant = Tenant(org_id, tuple(plants), "test")
     await bulk_counts(database, tenant, BULK_START, 23_456, (plants[0], plants[1]), uuid4())
@@ -186,7 +187,7 @@ async def test_progress_goes_up_batch_by_batch_to_the_total(
         seen.append((done, total))
 
     request = ExportRequest(
-        source="facts.counts", format="parquet", first=date(2026, 11, 1), last=date(2026, 11, 30)
+        source="facts.counts", format=fmt, first=date(2026, 11, 1), last=date(2026, 11, 30)
     )
     produced = await producer.produce(database, tenant, request, tmp_path, progress, batch=5000)
     assert produced.rows == 23_456

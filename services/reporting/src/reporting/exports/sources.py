@@ -4,7 +4,7 @@ period, read in keyset batches), with the filters each one takes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import NoneType, UnionType
@@ -286,11 +286,17 @@ def _span(source: FactSource, first: date, last: date) -> tuple[Any, Any]:
     )
 
 
+def _key_at(source: FactSource, lead: Any) -> tuple[Any, ...]:
+    """The lowest key of time ``lead``."""
+    kinds = {c.name: c.kind for c in source.columns}
+    return (lead, *(_LOWEST[kinds[k]] for k in source.key[1:]))
+
+
 def _before(source: FactSource, start: Any) -> tuple[Any, ...]:
     """A key just before every row of the range: the first batch's 'previous row'."""
-    kinds = {c.name: c.kind for c in source.columns}
-    lead = start - (timedelta(days=1) if source.by_day else timedelta(microseconds=1))
-    return (lead, *(_LOWEST[kinds[k]] for k in source.key[1:]))
+    return _key_at(
+        source, start - (timedelta(days=1) if source.by_day else timedelta(microseconds=1))
+    )
 
 
 def _where(source: FactSource, request: ExportRequest) -> tuple[UUID | None, UUID | None]:
@@ -317,12 +323,51 @@ async def fact_batches(
     query = getattr(FACTS, source.name.removeprefix("facts.") + "_batch")
     span = _span(source, request.first, request.last)
     where = _where(source, request)
-    key = _before(source, span[0])
+    # Every row of the range is before the range's end.
+    key, beyond = _before(source, span[0]), _key_at(source, span[1])
     while True:
         async with db.transaction(tenant, readonly=True) as conn:
-            rows = await conn.fetch(query, *span, *where, *key, size)
+            rows = await conn.fetch(query, *span, *where, *key, *beyond, size)
         if rows:
             yield rows
         if len(rows) < size:
             return
         key = tuple(rows[-1][k] for k in source.key)
+
+
+async def fact_copy(
+    db: Database,
+    tenant: Tenant,
+    request: ExportRequest,
+    size: int,
+    output: Callable[[bytes], Awaitable[None]],
+) -> AsyncIterator[int]:
+    """Every fact of the range in order as CSV (PostgreSQL's text of each value, times in
+    UTC) written to ``output`` by ``COPY``, about ``size`` rows a batch; yields each
+    batch's row count. No row passes through Python: the fast way for CSV and Parquet.
+    Each batch is the rows between two keys (the previous batch's last and this one's,
+    read first), so a fact arriving meanwhile is neither lost nor written twice."""
+    source = FACT_SOURCES[request.source]
+    name = source.name.removeprefix("facts.")
+    span = _span(source, request.first, request.last)
+    where = _where(source, request)
+    key = _before(source, span[0])
+    while True:
+        async with db.transaction(tenant, readonly=True) as conn:
+            last = await conn.fetchrow(getattr(FACTS, f"{name}_last"), *span, *where, *key, size)
+            if last is None:
+                return
+            upper = tuple(last)
+            await conn.execute("SET LOCAL TimeZone = 'UTC'")
+            status = await conn.copy_from_query(
+                getattr(FACTS, f"{name}_batch"),
+                *span,
+                *where,
+                *key,
+                *upper,
+                None,
+                output=output,
+                format="csv",
+            )
+        yield int(status.split()[-1])
+        key = upper

@@ -7,12 +7,14 @@ owns and removes."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 from uuid import UUID
 
 import duckdb
@@ -42,6 +44,11 @@ _PARQUET_TYPES = {
 class Writer(Protocol):
     def write(self, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    def raw(self) -> BinaryIO | None:
+        """Where CSV bytes from PostgreSQL's ``COPY`` go directly, if this format takes
+        them (after the header; a writer is fed one way only)."""
+        ...
+
     def close(self) -> Path:
         """Finish the file and return where it is."""
         ...
@@ -62,16 +69,40 @@ def _text(value: Any) -> Any:
     return value
 
 
+class _CsvFile:
+    """A CSV file written by the csv module or, raw, by ``COPY``."""
+
+    def __init__(self, path: Path, columns: Sequence[Column], bom: bool) -> None:
+        self._raw = path.open("wb")
+        if bom:  # so Excel opens UTF-8 correctly
+            self._raw.write(codecs.BOM_UTF8)
+        self._text: TextIO = io.TextIOWrapper(
+            self._raw, encoding="utf-8", newline="", write_through=True
+        )
+        # \n as COPY ends its lines: one file, one line ending.
+        self.csv = csv.writer(self._text, lineterminator="\n")
+        self.csv.writerow([c.name for c in columns])
+        self.copied = False
+
+    def raw(self) -> BinaryIO:
+        self._text.flush()
+        self.copied = True
+        return self._raw
+
+    def close(self) -> None:
+        self._text.close()
+
+
 class CsvWriter:
     def __init__(self, directory: Path, columns: Sequence[Column], filename: str) -> None:
         self.path = directory / filename
-        # A BOM, so Excel opens UTF-8 correctly.
-        self._file: TextIO = self.path.open("w", encoding="utf-8-sig", newline="")
-        self._csv = csv.writer(self._file)
-        self._csv.writerow([c.name for c in columns])
+        self._file = _CsvFile(self.path, columns, bom=True)
 
     def write(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._csv.writerows([_text(v) for v in row] for row in rows)
+        self._file.csv.writerows([_text(v) for v in row] for row in rows)
+
+    def raw(self) -> BinaryIO:
+        return self._file.raw()
 
     def close(self) -> Path:
         self._file.close()
@@ -96,6 +127,9 @@ class XlsxWriter:
         }
         self._sheets = 0
         self._new_sheet()
+
+    def raw(self) -> None:
+        return None  # cells are typed: rows come through write()
 
     def _new_sheet(self) -> None:
         self._sheets += 1
@@ -148,20 +182,24 @@ class ParquetWriter:
         self._directory = directory
         self._columns = list(columns)
         self._staging = directory / "staging.csv"
-        self._file: TextIO = self._staging.open("w", encoding="utf-8", newline="")
-        self._csv = csv.writer(self._file)
-        self._csv.writerow([c.name for c in columns])
+        self._file = _CsvFile(self._staging, columns, bom=False)
 
     def write(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._csv.writerows([_NULL if v is None else _text(v) for v in row] for row in rows)
+        self._file.csv.writerows([_NULL if v is None else _text(v) for v in row] for row in rows)
+
+    def raw(self) -> BinaryIO:
+        return self._file.raw()
 
     def close(self) -> Path:
         self._file.close()
+        # COPY writes a null as an empty unquoted field (and an empty text as ""); rows
+        # written here mark nulls with \N.
+        null = "" if self._file.copied else _NULL
         types = ", ".join(f"'{c.name}': '{_PARQUET_TYPES[c.kind]}'" for c in self._columns)
         with duckdb.connect(
             config={
-                "memory_limit": "256MB",
-                "threads": 2,
+                "memory_limit": "128MB",
+                "threads": 1,
                 "temp_directory": str(self._directory / "duckdb"),
             }
         ) as con:
@@ -169,7 +207,7 @@ class ParquetWriter:
             # Paths are this writer's own (a temp directory), never user input.
             con.execute(
                 f"COPY (SELECT * FROM read_csv('{self._staging}', header = true,"
-                f" columns = {{{types}}}, nullstr = '{_NULL}', allow_quoted_nulls = false,"
+                f" columns = {{{types}}}, nullstr = '{null}', allow_quoted_nulls = false,"
                 f" quote = '\"', escape = '\"', delim = ',', auto_detect = false))"
                 f" TO '{self.path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
             )

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import msgspec
 import structlog
 
@@ -46,8 +45,8 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     subscription_id: UUID
     scheduled_for: datetime
-    first_day: Any
-    last_day: Any
+    first_day: date
+    last_day: date
     attempts: int
 
 
@@ -181,7 +180,7 @@ def sender(smtp: SmtpSettings, links: LinkSettings) -> JobHandler:
             try:
                 await _send_one(ctx, tenant, delivery, (smtp, links))
                 sent += 1
-            except (OSError, asyncpg.PostgresError, ValueError, RuntimeError) as exc:
+            except Exception as exc:  # any failure: recorded on the delivery, retried
                 await _failed(ctx.database, tenant, delivery, exc)
                 failed += delivery.attempts < GIVE_UP
         async with ctx.database.transaction(tenant) as conn:
