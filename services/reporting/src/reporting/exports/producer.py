@@ -16,7 +16,7 @@ from typing import TypeVar
 from reporting.exports import sources
 from reporting.exports.files import Produced
 from reporting.exports.models import ExportRequest
-from reporting.exports.writers import writer_for
+from reporting.exports.writers import Writer, writer_for
 from unison_pg import Database, Tenant
 from unison_web.caller import Caller
 
@@ -67,25 +67,35 @@ async def produce(
     total = await sources.fact_count(db, tenant, request)
     await progress(0, total, "started")
     writer = writer_for(request.format, directory, source.columns, stem(request))
-    output = writer.raw()
     done = 0
+    async with contextlib.aclosing(_written(db, tenant, request, writer, batch)) as written:
+        async for count in written:
+            done += count
+            # Rows that arrived after the count still go out: the total grows.
+            await progress(done, max(total, done), f"{done} rows written")
+    path = await asyncio.to_thread(writer.close)
+    await progress(done, max(total, done), f"{done} rows written, file finished")
+    return Produced(path=path, source=request.source, format=request.format, rows=done)
+
+
+async def _written(
+    db: Database, tenant: Tenant, request: ExportRequest, writer: Writer, batch: int | None
+) -> AsyncGenerator[int, None]:
+    """The fact range into ``writer``; yields the rows of each batch once written."""
+    output = writer.raw()
     if output is not None:
         raw = output
 
         async def copied(data: bytes) -> None:
             raw.write(data)  # buffered: the disk write is the OS's
 
-        async for count in sources.fact_copy(db, tenant, request, batch or COPY_BATCH, copied):
-            done += count
-            await progress(done, max(total, done), f"{done} rows written")
-    else:
-        batches = sources.fact_batches(db, tenant, request, batch or BATCH)
-        async with contextlib.aclosing(_ahead(batches)) as ahead:
-            async for rows in ahead:
-                await asyncio.to_thread(writer.write, rows)
-                done += len(rows)
-                # Rows that arrived after the count still go out: the total grows.
-                await progress(done, max(total, done), f"{done} rows written")
-    path = await asyncio.to_thread(writer.close)
-    await progress(done, max(total, done), f"{done} rows written, file finished")
-    return Produced(path=path, source=request.source, format=request.format, rows=done)
+        batches = sources.fact_copy(db, tenant, request, batch or COPY_BATCH, copied)
+        async with contextlib.aclosing(batches) as counts:
+            async for count in counts:
+                yield count
+        return
+    typed = sources.fact_batches(db, tenant, request, batch or BATCH)
+    async with contextlib.aclosing(_ahead(typed)) as ahead:
+        async for rows in ahead:
+            await asyncio.to_thread(writer.write, rows)
+            yield len(rows)

@@ -4,7 +4,7 @@ period, read in keyset batches), with the filters each one takes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import NoneType, UnionType
@@ -316,7 +316,7 @@ async def fact_count(db: Database, tenant: Tenant, request: ExportRequest) -> in
 
 async def fact_batches(
     db: Database, tenant: Tenant, request: ExportRequest, size: int
-) -> AsyncIterator[list[Row]]:
+) -> AsyncGenerator[list[Row], None]:
     """Every fact of the range in order, ``size`` rows at a time, each batch its own
     short read transaction (keyset on the primary key: one index range scan each)."""
     source = FACT_SOURCES[request.source]
@@ -341,7 +341,7 @@ async def fact_copy(
     request: ExportRequest,
     size: int,
     output: Callable[[bytes], Awaitable[None]],
-) -> AsyncIterator[int]:
+) -> AsyncGenerator[int, None]:
     """Every fact of the range in order as CSV (PostgreSQL's text of each value, times in
     UTC) written to ``output`` by ``COPY``, about ``size`` rows a batch; yields each
     batch's row count. No row passes through Python: the fast way for CSV and Parquet.
