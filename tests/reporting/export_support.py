@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import math
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -102,7 +103,9 @@ def same_number(cell: Any, expected: Any) -> bool:
         return cell in (None, "")
     if isinstance(cell, str):
         return Decimal(cell) == Decimal(str(expected))
-    return float(cell) == float(Decimal(str(expected)))
+    # XLSX keeps 16 significant digits (xlsxwriter writes numbers with %.16G): a double
+    # may differ in its last bit there; Parquet's are exact.
+    return math.isclose(float(cell), float(Decimal(str(expected))), rel_tol=1e-15)
 
 
 async def bulk_counts(
