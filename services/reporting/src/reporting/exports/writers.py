@@ -114,8 +114,15 @@ class XlsxWriter:
     memory stays flat whatever the row count. Numbers are numbers, times are Excel
     date-times in UTC, uuids text."""
 
-    def __init__(self, directory: Path, columns: Sequence[Column], filename: str) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        columns: Sequence[Column],
+        filename: str,
+        sheet_rows: int = SHEET_ROWS,
+    ) -> None:
         self.path = directory / filename
+        self._sheet_rows = sheet_rows
         self._book = xlsxwriter.Workbook(
             str(self.path), {"constant_memory": True, "tmpdir": str(directory)}
         )
@@ -145,7 +152,7 @@ class XlsxWriter:
     def write(self, rows: Iterable[Sequence[Any]]) -> None:
         kinds = [c.kind for c in self._columns]
         for row in rows:
-            if self._row > SHEET_ROWS:
+            if self._row > self._sheet_rows:
                 self._new_sheet()
             for col, (kind, value) in enumerate(zip(kinds, row, strict=True)):
                 self._cell(col, kind, value)
