@@ -238,17 +238,33 @@ async def test_a_refused_mail_is_retried_and_arrives_once(
     sink.refusing = True
     with pytest.raises(RuntimeError, match="1 report"):
         await _run(database, org_id, settings)
-    pending = await admin_conn.fetchrow(
-        "SELECT status, attempts, error FROM reporting.report_deliveries"
-        " WHERE subscription_id = $1",
-        UUID(subscription["id"]),
-    )
-    assert pending["status"] == "pending" and pending["attempts"] == 1
+    deliveries = f"{URL}/{subscription['id']}/deliveries"
+    (pending,) = (await client.get(deliveries, headers=auth())).json()["items"]
+    assert (pending["status"], pending["attempts"], pending["file_id"]) == ("pending", 1, None)
     assert "451" in pending["error"]
+    assert pending["first_day"] == pending["last_day"] == "2026-11-08"
     sink.refusing = False
     assert await _run(database, org_id, settings) == {"claimed": 0, "sent": 1}
     await _run(database, org_id, settings)
     assert len(sink.to(recipient)) == 1
+
+    # The next day's period is a delivery of its own; the list pages latest first.
+    await _due(admin_conn, subscription["id"], RUN + timedelta(days=1))
+    assert await _run(database, org_id, settings) == {"claimed": 1, "sent": 1}
+    first = (await client.get(deliveries, params={"limit": 1}, headers=auth())).json()
+    second = (
+        await client.get(
+            deliveries, params={"limit": 1, "cursor": first["next_cursor"]}, headers=auth()
+        )
+    ).json()
+    assert [d["first_day"] for d in first["items"] + second["items"]] == [
+        "2026-11-09",
+        "2026-11-08",
+    ]
+    assert second["items"][0]["status"] == "sent" and second["items"][0]["error"] is None
+    assert second["items"][0]["file_id"] is not None and second["next_cursor"] is None
+    stranger = auth(organization_id=uuid4())
+    assert (await client.get(deliveries, headers=stranger)).status_code == 404
 
 
 async def test_a_link_delivery_mails_an_expiring_link_to_the_file(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -18,7 +18,7 @@ Weekday = Annotated[int, Meta(ge=1, le=7, description="ISO: 1 Monday to 7 Sunday
 Hour = Annotated[int, Meta(ge=0, le=23)]
 Zone = Annotated[str, Meta(min_length=1, max_length=64, description="IANA, e.g. Europe/Berlin")]
 Frequency = Literal["daily", "weekly"]
-Delivery = Literal["attachment", "link"]
+DeliveryBy = Literal["attachment", "link"]
 
 
 class SubscriptionCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -35,7 +35,7 @@ class SubscriptionCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
     hour: Hour
     time_zone: Zone
     format: Format = "xlsx"
-    delivery: Delivery = "attachment"
+    delivery: DeliveryBy = "attachment"
     recipients: Recipients
 
 
@@ -49,7 +49,7 @@ class SubscriptionUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unkno
     hour: Hour | UnsetType = UNSET
     time_zone: Zone | UnsetType = UNSET
     format: Format | UnsetType = UNSET
-    delivery: Delivery | UnsetType = UNSET
+    delivery: DeliveryBy | UnsetType = UNSET
     recipients: Recipients | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 
@@ -73,3 +73,20 @@ class Subscription(msgspec.Struct, kw_only=True):
     created_by: str
     created_at: datetime
     updated_at: datetime
+
+
+class Delivery(msgspec.Struct, kw_only=True):
+    """One period's report: ``pending`` (being sent or to be retried, ``error`` says why
+    the last attempt failed), ``sent`` (``file_id`` the export file it sent) or
+    ``failed`` (given up)."""
+
+    id: UUID
+    scheduled_for: datetime
+    first_day: date
+    last_day: date
+    status: str
+    attempts: int
+    error: str | None
+    file_id: UUID | None
+    created_at: datetime
+    sent_at: datetime | None

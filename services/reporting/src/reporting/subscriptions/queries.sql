@@ -94,3 +94,14 @@ WHERE organization_id = app.current_org() AND id = $1 AND status = 'pending'
 
 -- name: run_finished
 UPDATE reporting.report_runs SET enqueued_at = NULL WHERE organization_id = app.current_org()
+
+-- name: deliveries
+-- A subscription's deliveries, latest period first: keyset on the scheduled time ($2, the
+-- last one of the previous page; null: first page), $3 the page size.
+SELECT id, scheduled_for, first_day, last_day, status, attempts, error, file_id, created_at,
+    sent_at
+FROM reporting.report_deliveries
+WHERE organization_id = app.current_org() AND subscription_id = $1
+  AND ($2::timestamptz IS NULL OR scheduled_for < $2)
+ORDER BY scheduled_for DESC
+LIMIT $3

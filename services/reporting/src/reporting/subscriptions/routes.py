@@ -10,7 +10,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from reporting.http import BASE, Db, Who
 from reporting.subscriptions import service
-from reporting.subscriptions.models import Subscription, SubscriptionCreate, SubscriptionUpdate
+from reporting.subscriptions.models import (
+    Delivery,
+    Subscription,
+    SubscriptionCreate,
+    SubscriptionUpdate,
+)
 from unison_web.paging import Page
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="page size (default 50)")]
@@ -55,6 +60,14 @@ async def delete_subscription(db: Db, caller: Who, subscription_id: FromPath[UUI
     await service.delete(db, caller, subscription_id)
 
 
+@get(f"{ITEM}/deliveries")
+async def list_deliveries(
+    db: Db, caller: Who, subscription_id: FromPath[UUID], limit: Limit = 50, cursor: Cursor = None
+) -> Page[Delivery]:
+    """What was sent for each period (or why not yet), latest first."""
+    return await service.deliveries(db, caller, subscription_id, limit, cursor)
+
+
 def subscriptions_router() -> Router:
     return Router(
         path=BASE,
@@ -65,5 +78,6 @@ def subscriptions_router() -> Router:
             get_subscription,
             update_subscription,
             delete_subscription,
+            list_deliveries,
         ],
     )

@@ -13,7 +13,12 @@ import msgspec
 
 from reporting.exports import sources
 from reporting.exports.models import ExportRequest, Filters
-from reporting.subscriptions.models import Subscription, SubscriptionCreate, SubscriptionUpdate
+from reporting.subscriptions.models import (
+    Delivery,
+    Subscription,
+    SubscriptionCreate,
+    SubscriptionUpdate,
+)
 from reporting.subscriptions.schedule import next_run
 from unison_pg import Database, Queries
 from unison_web import Invalid, NotFound
@@ -151,3 +156,20 @@ async def delete(db: Database, caller: Caller, subscription_id: UUID) -> None:
         deleted = await conn.execute(Q.delete, subscription_id)
     if deleted == "DELETE 0":
         raise NotFound(f"subscription {subscription_id} does not exist")
+
+
+async def deliveries(
+    db: Database, caller: Caller, subscription_id: UUID, limit: int, cursor: str | None
+) -> Page[Delivery]:
+    """The subscription's deliveries, latest first; 404 for a subscription the caller
+    does not see (another organization's, or one over a plant outside the token)."""
+    check_limit(limit)
+    last = after(cursor, datetime)
+    async with db.transaction(caller.tenant, readonly=True) as conn:
+        if await conn.fetchrow(Q.get, subscription_id) is None:
+            raise NotFound(f"subscription {subscription_id} does not exist")
+        records = await conn.fetch(
+            Q.deliveries, subscription_id, last[0] if last else None, limit + 1
+        )
+    found = [msgspec.convert(dict(r), Delivery) for r in records]
+    return cut(found, limit, lambda d: (d.scheduled_for,))
