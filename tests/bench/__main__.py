@@ -23,6 +23,7 @@ from tests.bench import (
     production_scheduling,
     quality,
     reporting,
+    reporting_exports,
     search_bench,
     search_freshness,
 )
@@ -54,6 +55,7 @@ GROUPS = (
     "quality",
     "search",
     "reporting",
+    "reporting-exports",
 )
 
 
@@ -129,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one branch per g
             figures += search_bench.run(supervisor, orgs, quick=args.quick)
             gateway = f"http://127.0.0.1:{stack.ports.gateway}"
             figures += search_freshness.run(gateway, quick=args.quick)
+        if "reporting-exports" in wanted:
+            runtime_dsn = stack.role_dsn("unison_reporting")
+            figures += reporting_exports.run(supervisor, runtime_dsn, quick=args.quick)
     finally:
         supervisor.stop_all()
         stack.cluster.stop()

@@ -12,11 +12,13 @@ from reporting.analytics.service import Analytics
 from reporting.archive.cache import ArchiveCache
 from reporting.archive.store import ArchiveStore
 from reporting.dashboard_cache.oee import DashboardCache
+from reporting.exports.routes import exports_router
 from reporting.inventory_facts.routes import inventory_router
 from reporting.maintenance_facts.routes import maintenance_router
 from reporting.production_facts.routes import production_router
 from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
+from reporting.subscriptions.routes import subscriptions_router
 from unison_cache import Cache
 from unison_pg import Database
 from unison_web.auth import TokenVerifier
@@ -61,6 +63,8 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             maintenance_router(),
             inventory_router(),
             analytics_router(),
+            exports_router(),
+            subscriptions_router(),
         ],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),

@@ -2,19 +2,23 @@
 
 It keeps production's counts, stops and closed shifts, quality's day figures, NCRs and
 CAPAs, maintenance's equipment day KPIs and inventory's goods movements, reorder-point
-crossings and materials as facts with their rollups, and runs the rollup rebuild and
-the monthly archive of fact partitions past the retention."""
+crossings and materials as facts with their rollups, and runs the rollup rebuild,
+exports, the scheduled reports and the monthly archive of fact partitions past the
+retention."""
 
 from __future__ import annotations
 
 from reporting.analytics.settings import PREFIX, AnalyticsSettings
 from reporting.archive import job as archive
+from reporting.exports import job as export_job
 from reporting.inventory_facts import handlers as inventory_facts
 from reporting.maintenance_facts import handlers as maintenance_facts
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
 from reporting.quality_facts import handlers as quality_facts
+from reporting.subscriptions import job as report_job
+from reporting.subscriptions.mail import LinkSettings, SmtpSettings
 from unison_bus import EventTypes, Handler, JobHandler
 from unison_config import load
 from unison_events.inventory import (
@@ -83,17 +87,25 @@ EVENT_TYPES = EventTypes(
     StockBelowReorderPoint,
     StockReorderPointRecovered,
 )
-JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
+JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run, export_job.KIND: export_job.run}
+
+
+def job_handlers(smtp: SmtpSettings, links: LinkSettings) -> dict[str, JobHandler]:
+    """Every job, the scheduled reports' sender bound to the mail settings."""
+    return {**JOB_HANDLERS, report_job.KIND: report_job.sender(smtp, links)}
 
 
 def main() -> None:
-    # The archive job's retention and cache: read once, here, and bound to the handler.
+    # Read before the worker starts: a malformed setting stops it with the variable named.
+    # The archive job's retention and cache are bound to its handler.
     settings = load(AnalyticsSettings, prefix=PREFIX)
+    smtp = load(SmtpSettings, prefix="UNISON_SMTP_")
+    links = load(LinkSettings, prefix="UNISON_REPORTS_")
     run_worker(
         "reporting",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers={**JOB_HANDLERS, archive.ARCHIVE_KIND: archive.job(settings)},
+        job_handlers={**job_handlers(smtp, links), archive.ARCHIVE_KIND: archive.job(settings)},
     )
 
 

@@ -1,0 +1,1 @@
+"""Exports of dashboards and fact ranges as CSV, XLSX and Parquet files."""
