@@ -1,0 +1,33 @@
+"""Files in S3-compatible object storage (SeaweedFS embedded, MinIO in Compose): keys
+under each organization's prefix, uploads checked before they are stored, downloads
+streamed or presigned, and the sweep that removes objects no row points to."""
+
+from unison_objects.downloads import DownloadLink, content_disposition, link, streamed
+from unison_objects.keys import belongs_to, new_key, prefix
+from unison_objects.settings import ObjectStoreSettings, load_settings
+from unison_objects.store import ObjectInfo, ObjectStore, ObjectTooLarge, StoredObject
+from unison_objects.sweep import SweepPlan, sweep, sweeper
+from unison_objects.uploads import PayloadTooLarge, UnsupportedMediaType, Upload, receive
+
+__all__ = [
+    "DownloadLink",
+    "ObjectInfo",
+    "ObjectStore",
+    "ObjectStoreSettings",
+    "ObjectTooLarge",
+    "PayloadTooLarge",
+    "StoredObject",
+    "SweepPlan",
+    "UnsupportedMediaType",
+    "Upload",
+    "belongs_to",
+    "content_disposition",
+    "link",
+    "load_settings",
+    "new_key",
+    "prefix",
+    "receive",
+    "streamed",
+    "sweep",
+    "sweeper",
+]

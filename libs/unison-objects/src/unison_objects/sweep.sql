@@ -1,0 +1,21 @@
+-- What the object sweep runs in a service's schema ({schema}: the service's own, checked
+-- to be an identifier). Every schema with stored files has the same two things: the queue
+-- of objects whose rows were deleted (filled by a trigger in the deleting transaction)
+-- and a function that says which keys still have a row.
+
+-- name: queued
+-- Keys queued for deletion in the current organization, oldest first; $1 how many.
+SELECT object_key FROM {schema}.object_deletions
+WHERE organization_id = app.current_org()
+ORDER BY queued_at, object_key
+LIMIT $1;
+
+-- name: dequeue
+-- Keys $1 deleted from the store: off the queue.
+DELETE FROM {schema}.object_deletions
+WHERE organization_id = app.current_org() AND object_key = ANY($1::text[]);
+
+-- name: present
+-- Which of keys $1 a row of the current organization points to (or is queued): every
+-- plant's, which the caller's scope could not see (a SECURITY DEFINER function).
+SELECT object_key FROM {schema}.object_keys_present($1::text[]) AS object_key;
