@@ -3,6 +3,14 @@ under each organization's prefix, uploads checked before they are stored, downlo
 streamed or presigned, and the sweep that removes objects no row points to."""
 
 from unison_objects.downloads import DownloadLink, content_disposition, link, streamed
+from unison_objects.files import (
+    Objects,
+    StoredFile,
+    StoreNotConfigured,
+    presigned,
+    provide_objects,
+    send,
+)
 from unison_objects.keys import belongs_to, new_key, prefix
 from unison_objects.settings import ObjectStoreSettings, load_settings
 from unison_objects.store import ObjectInfo, ObjectStore, ObjectTooLarge, StoredObject
@@ -15,7 +23,10 @@ __all__ = [
     "ObjectStore",
     "ObjectStoreSettings",
     "ObjectTooLarge",
+    "Objects",
     "PayloadTooLarge",
+    "StoreNotConfigured",
+    "StoredFile",
     "StoredObject",
     "SweepPlan",
     "UnsupportedMediaType",
@@ -26,7 +37,10 @@ __all__ = [
     "load_settings",
     "new_key",
     "prefix",
+    "presigned",
+    "provide_objects",
     "receive",
+    "send",
     "streamed",
     "sweep",
     "sweeper",

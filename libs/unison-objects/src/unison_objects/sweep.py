@@ -42,6 +42,11 @@ class SweepPlan(msgspec.Struct, frozen=True, kw_only=True):
     window_days: int = 7
     grace_minutes: int = 15
 
+    @property
+    def job_kind(self) -> str:
+        """The job pg_cron queues every hour (``<service>.objects_sweep``)."""
+        return f"{self.service}.objects_sweep"
+
     def sql(self, name: str) -> str:
         if not self.service.isidentifier():
             raise ValueError(f"not a schema: {self.service!r}")
