@@ -46,6 +46,15 @@ EVENT_TYPES = EventTypes(
 )
 
 
+def job_handlers(objects: ObjectStore) -> dict[str, JobHandler]:
+    """Every job this worker runs: those that keep files need the object store."""
+    return {
+        **JOB_HANDLERS,
+        exports.KIND: exports.runner(objects),
+        exports.SWEEP.job_kind: sweeper(objects, exports.SWEEP),
+    }
+
+
 def main() -> None:
     # Read before the worker starts: a missing setting stops it with the variable named.
     objects = ObjectStore(load_settings())
@@ -53,11 +62,7 @@ def main() -> None:
         "inventory",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers={
-            **JOB_HANDLERS,
-            exports.KIND: exports.runner(objects),
-            exports.SWEEP.job_kind: sweeper(objects, exports.SWEEP),
-        },
+        job_handlers=job_handlers(objects),
     )
 
 

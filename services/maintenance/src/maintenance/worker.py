@@ -48,6 +48,14 @@ JOB_HANDLERS: dict[str, JobHandler] = {
 }
 
 
+def job_handlers(objects: ObjectStore) -> dict[str, JobHandler]:
+    """Every job this worker runs: those that keep files need the object store."""
+    return {
+        **JOB_HANDLERS,
+        documents.SWEEP.job_kind: sweeper(objects, documents.SWEEP),
+    }
+
+
 def main() -> None:
     # Read before the worker starts: a missing setting stops it with the variable named.
     objects = ObjectStore(load_settings())
@@ -55,7 +63,7 @@ def main() -> None:
         "maintenance",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers={**JOB_HANDLERS, documents.SWEEP.job_kind: sweeper(objects, documents.SWEEP)},
+        job_handlers=job_handlers(objects),
     )
 
 

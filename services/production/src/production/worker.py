@@ -65,6 +65,15 @@ JOB_HANDLERS: dict[str, JobHandler] = {
 }
 
 
+def job_handlers(objects: ObjectStore) -> dict[str, JobHandler]:
+    """Every job this worker runs: those that keep files need the object store."""
+    return {
+        **JOB_HANDLERS,
+        labels.KIND: labels.runner(objects),
+        labels.SWEEP.job_kind: sweeper(objects, labels.SWEEP),
+    }
+
+
 def main() -> None:
     # Read before the worker starts: a missing setting stops it with the variable named.
     objects = ObjectStore(load_settings())
@@ -72,11 +81,7 @@ def main() -> None:
         "production",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers={
-            **JOB_HANDLERS,
-            labels.KIND: labels.runner(objects),
-            labels.SWEEP.job_kind: sweeper(objects, labels.SWEEP),
-        },
+        job_handlers=job_handlers(objects),
     )
 
 
