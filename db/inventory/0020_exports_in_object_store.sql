@@ -61,6 +61,7 @@ CREATE POLICY exports_keys_of_organization ON inventory.exports FOR SELECT
 REVOKE ALL ON FUNCTION inventory.object_keys_present(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION inventory.object_keys_present(text[]) TO unison_inventory;
 
--- Every hour: queued deletions, expired files and orphans (objects no row points to).
-SELECT cron.schedule('inventory-objects-sweep', '47 * * * *',
+-- Every 6 hours: queued deletions, expired files and orphans (objects no row points to);
+-- seldom, since each run is a job row per organization and nothing here is urgent.
+SELECT cron.schedule('inventory-objects-sweep', '47 */6 * * *',
     $$SELECT bus.enqueue_for_all_organizations('inventory', 'inventory.objects_sweep', '{}', 3)$$);

@@ -57,6 +57,7 @@ CREATE POLICY equipment_documents_keys_of_organization ON maintenance.equipment_
 REVOKE ALL ON FUNCTION maintenance.object_keys_present(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION maintenance.object_keys_present(text[]) TO unison_maintenance;
 
--- Every hour: queued deletions, expired files and orphans (objects no row points to).
-SELECT cron.schedule('maintenance-objects-sweep', '27 * * * *',
+-- Every 6 hours: queued deletions, expired files and orphans (objects no row points to);
+-- seldom, since each run is a job row per organization and nothing here is urgent.
+SELECT cron.schedule('maintenance-objects-sweep', '27 */6 * * *',
     $$SELECT bus.enqueue_for_all_organizations('maintenance', 'maintenance.objects_sweep', '{}', 3)$$);

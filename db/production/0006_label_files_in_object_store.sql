@@ -61,6 +61,7 @@ CREATE POLICY label_files_keys_of_organization ON production.label_files FOR SEL
 REVOKE ALL ON FUNCTION production.object_keys_present(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION production.object_keys_present(text[]) TO unison_production;
 
--- Every hour: queued deletions, expired files and orphans (objects no row points to).
-SELECT cron.schedule('production-objects-sweep', '37 * * * *',
+-- Every 6 hours: queued deletions, expired files and orphans (objects no row points to);
+-- seldom, since each run is a job row per organization and nothing here is urgent.
+SELECT cron.schedule('production-objects-sweep', '37 */6 * * *',
     $$SELECT bus.enqueue_for_all_organizations('production', 'production.objects_sweep', '{}', 3)$$);

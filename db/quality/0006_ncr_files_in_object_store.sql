@@ -57,6 +57,7 @@ CREATE POLICY ncr_files_keys_of_organization ON quality.ncr_files FOR SELECT
 REVOKE ALL ON FUNCTION quality.object_keys_present(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION quality.object_keys_present(text[]) TO unison_quality;
 
--- Every hour: queued deletions, expired files and orphans (objects no row points to).
-SELECT cron.schedule('quality-objects-sweep', '7 * * * *',
+-- Every 6 hours: queued deletions, expired files and orphans (objects no row points to);
+-- seldom, since each run is a job row per organization and nothing here is urgent.
+SELECT cron.schedule('quality-objects-sweep', '7 */6 * * *',
     $$SELECT bus.enqueue_for_all_organizations('quality', 'quality.objects_sweep', '{}', 3)$$);

@@ -14,7 +14,7 @@ from unison_objects.files import (
 from unison_objects.keys import belongs_to, new_key, prefix
 from unison_objects.settings import ObjectStoreSettings, load_settings
 from unison_objects.store import ObjectInfo, ObjectStore, ObjectTooLarge, StoredObject
-from unison_objects.sweep import SweepPlan, sweep, sweeper
+from unison_objects.sweep import SweepPlan, delete_now, sweep, sweeper
 from unison_objects.uploads import PayloadTooLarge, UnsupportedMediaType, Upload, receive
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Upload",
     "belongs_to",
     "content_disposition",
+    "delete_now",
     "link",
     "load_settings",
     "new_key",

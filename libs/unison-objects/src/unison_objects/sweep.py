@@ -1,5 +1,5 @@
 """The periodic object sweep of one service and one organization (a job; pg_cron queues
-it for every organization).
+it for every organization every 6 hours), and the prompt deletion after a row's delete.
 
 Writes put the object first under a fresh key, then insert its row in the business
 transaction; a delete removes the row and queues the key in its transaction. So the
@@ -27,7 +27,7 @@ import structlog
 from unison_bus import JobContext, JobHandler
 from unison_objects import keys
 from unison_objects.store import ObjectStore
-from unison_pg import Queries, Tenant
+from unison_pg import Database, Queries, Tenant
 
 log = structlog.get_logger("unison_objects.sweep")
 
@@ -44,7 +44,7 @@ class SweepPlan(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def job_kind(self) -> str:
-        """The job pg_cron queues every hour (``<service>.objects_sweep``)."""
+        """The job pg_cron queues every 6 hours (``<service>.objects_sweep``)."""
         return f"{self.service}.objects_sweep"
 
     def sql(self, name: str) -> str:
@@ -111,6 +111,23 @@ async def sweep(ctx: JobContext, store: ObjectStore, plan: SweepPlan) -> dict[st
     for kind in plan.kinds:
         orphans += await _orphans_of(ctx, tenant, store, plan, kind)
     return {"expired": expired, "deleted": deleted, "orphans": orphans}
+
+
+async def delete_now(
+    database: Database, tenant: Tenant, store: ObjectStore, plan: SweepPlan, object_keys: list[str]
+) -> None:
+    """After a transaction that deleted rows committed: their objects go now, and off the
+    queue. Best effort: if the store fails, they stay queued for the sweep."""
+    mine = [k for k in object_keys if keys.belongs_to(k, tenant.organization_id)]
+    if not mine:
+        return
+    try:
+        await store.delete(mine)
+    except Exception as exc:  # the sweep retries; the delete itself has succeeded
+        log.warning("object_delete_deferred", service=plan.service, error=str(exc))
+        return
+    async with database.transaction(tenant) as conn:
+        await conn.execute(plan.sql("dequeue"), mine)
 
 
 def sweeper(store: ObjectStore, plan: SweepPlan) -> JobHandler:

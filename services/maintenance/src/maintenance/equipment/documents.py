@@ -21,7 +21,7 @@ from maintenance.equipment.models import Document, Equipment
 from unison_bus import announce
 from unison_events.maintenance import EquipmentDocumentAdded, EquipmentDocumentDeleted
 from unison_objects import DownloadLink, ObjectStore, StoredFile, Upload, new_key, presigned, send
-from unison_objects.sweep import SweepPlan
+from unison_objects.sweep import SweepPlan, delete_now
 from unison_pg import Database
 from unison_web import NotFound
 
@@ -94,11 +94,16 @@ async def link(
     return presigned(store, stored, caller.tenant.organization_id)
 
 
-async def delete(db: Database, caller: Caller, equipment_id: UUID, document_id: UUID) -> None:
+async def delete(
+    db: Database, store: ObjectStore, caller: Caller, equipment_id: UUID, document_id: UUID
+) -> None:
     caller.require(*MAINTAINERS)
     async with db.transaction(caller.tenant) as conn:
         equipment = await repo.get(conn, equipment_id)
-        if equipment is None or not await repo.document_delete(conn, equipment_id, document_id):
+        if equipment is None:
+            raise NotFound(f"document {document_id} does not exist")
+        found, key = await repo.document_delete(conn, equipment_id, document_id)
+        if not found:
             raise NotFound(f"document {document_id} does not exist")
         deleted = EquipmentDocumentDeleted(
             organization_id=caller.tenant.organization_id,
@@ -107,3 +112,5 @@ async def delete(db: Database, caller: Caller, equipment_id: UUID, document_id: 
             equipment_id=equipment_id,
         )
         await announce(conn, deleted, equipment_id)
+    if key is not None:
+        await delete_now(db, caller.tenant, store, SWEEP, [key])

@@ -124,7 +124,8 @@ FROM maintenance.equipment_documents
 WHERE organization_id = app.current_org() AND equipment_id = $1 AND id = $2;
 
 -- name: document_delete
--- Document $2 of equipment $1 (a trigger queues its object for deletion).
+-- Document $2 of equipment $1 (a trigger queues its object for deletion); its id and key
+-- back (no key: a row from before the object store).
 DELETE FROM maintenance.equipment_documents
 WHERE organization_id = app.current_org() AND equipment_id = $1 AND id = $2
-RETURNING id;
+RETURNING id, object_key;

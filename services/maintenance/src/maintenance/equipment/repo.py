@@ -102,5 +102,9 @@ async def document_get(
     return None if r is None else StoredFile.of(r)
 
 
-async def document_delete(conn: asyncpg.Connection, equipment_id: UUID, document_id: UUID) -> bool:
-    return await conn.fetchval(Q.document_delete, equipment_id, document_id) is not None
+async def document_delete(
+    conn: asyncpg.Connection, equipment_id: UUID, document_id: UUID
+) -> tuple[bool, str | None]:
+    """(deleted, the object's key)."""
+    row = await conn.fetchrow(Q.document_delete, equipment_id, document_id)
+    return (False, None) if row is None else (True, row["object_key"])

@@ -118,9 +118,9 @@ async def document_link(
 
 @delete(ONE + "/documents/{document_id:uuid}", status_code=204)
 async def delete_document(
-    db: Db, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
+    db: Db, objects: Objects, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
 ) -> None:
-    await documents.delete(db, caller, equipment_id, document_id)
+    await documents.delete(db, objects, caller, equipment_id, document_id)
 
 
 def equipment_router() -> Router:

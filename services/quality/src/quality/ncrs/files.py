@@ -17,7 +17,7 @@ from quality.caller import INSPECTORS, Caller
 from quality.ncrs import repo
 from quality.ncrs.models import Ncr, NcrFile
 from unison_objects import DownloadLink, ObjectStore, StoredFile, Upload, new_key, presigned, send
-from unison_objects.sweep import SweepPlan
+from unison_objects.sweep import SweepPlan, delete_now
 from unison_pg import Database
 from unison_web import Conflict, NotFound
 
@@ -82,11 +82,16 @@ async def link(
     return presigned(store, stored, caller.tenant.organization_id)
 
 
-async def delete(db: Database, caller: Caller, ncr_id: UUID, file_id: UUID) -> None:
+async def delete(
+    db: Database, store: ObjectStore, caller: Caller, ncr_id: UUID, file_id: UUID
+) -> None:
     caller.require(*INSPECTORS)
     async with db.transaction(caller.tenant) as conn:
         ncr = await _get(conn, ncr_id)
         if ncr.status in ("closed", "cancelled"):
             raise Conflict(f"{ncr.number} is {ncr.status}: its files are part of the record")
-        if not await repo.file_delete(conn, ncr_id, file_id):
+        deleted, key = await repo.file_delete(conn, ncr_id, file_id)
+        if not deleted:
             raise NotFound(f"file {file_id} of NCR {ncr_id} does not exist")
+    if key is not None:
+        await delete_now(db, caller.tenant, store, SWEEP, [key])

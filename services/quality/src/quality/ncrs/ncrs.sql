@@ -125,7 +125,8 @@ SELECT filename, content_type, size_bytes, object_key, content FROM quality.ncr_
 WHERE organization_id = app.current_org() AND ncr_id = $1 AND id = $2;
 
 -- name: file_delete
--- File $2 of NCR $1 deleted (a trigger queues its object for deletion); its id back.
+-- File $2 of NCR $1 deleted (a trigger queues its object for deletion); its id and key
+-- back (no key: a row from before the object store).
 DELETE FROM quality.ncr_files
 WHERE organization_id = app.current_org() AND ncr_id = $1 AND id = $2
-RETURNING id;
+RETURNING id, object_key;

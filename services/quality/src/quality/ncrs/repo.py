@@ -170,5 +170,9 @@ async def file_get(conn: asyncpg.Connection, ncr_id: UUID, file_id: UUID) -> Sto
     return None if r is None else StoredFile.of(r)
 
 
-async def file_delete(conn: asyncpg.Connection, ncr_id: UUID, file_id: UUID) -> bool:
-    return await conn.fetchval(Q.file_delete, ncr_id, file_id) is not None
+async def file_delete(
+    conn: asyncpg.Connection, ncr_id: UUID, file_id: UUID
+) -> tuple[bool, str | None]:
+    """(deleted, the object's key)."""
+    row = await conn.fetchrow(Q.file_delete, ncr_id, file_id)
+    return (False, None) if row is None else (True, row["object_key"])

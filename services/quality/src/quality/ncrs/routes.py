@@ -134,8 +134,10 @@ async def file_link(
 
 
 @delete(ONE + "/files/{file_id:uuid}", status_code=204)
-async def delete_file(db: Db, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]) -> None:
-    await files.delete(db, caller, ncr_id, file_id)
+async def delete_file(
+    db: Db, objects: Objects, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]
+) -> None:
+    await files.delete(db, objects, caller, ncr_id, file_id)
 
 
 def ncr_router() -> Router:
