@@ -53,6 +53,7 @@ def object_store_spec(stack: Stack) -> ProcessSpec:
         "weed",
         objects.s3_port(stack),
         argv=tuple(objects.command(stack)),
+        env=objects.process_env(),
         ready_path="/healthz",
         prepare=lambda: objects.write_config(stack),
     )
