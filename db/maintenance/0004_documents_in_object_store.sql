@@ -57,6 +57,34 @@ CREATE POLICY equipment_documents_keys_of_organization ON maintenance.equipment_
 REVOKE ALL ON FUNCTION maintenance.object_keys_present(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION maintenance.object_keys_present(text[]) TO unison_maintenance;
 
+-- Rows written before the object store move their bytes there, a batch per sweep: the
+-- sweep reads them (every plant of the organization), puts each under a fresh key, then
+-- swaps the bytes for the key (only if the row still holds bytes; else the object goes).
+CREATE INDEX equipment_documents_legacy ON maintenance.equipment_documents (organization_id, id) WHERE object_key IS NULL;
+CREATE FUNCTION maintenance.legacy_files(max_rows integer)
+    RETURNS TABLE (id uuid, content_type text, content bytea)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, maintenance
+    AS $$
+    SELECT f.id, f.content_type, f.content FROM maintenance.equipment_documents f
+    WHERE f.organization_id = app.current_org() AND f.object_key IS NULL
+    ORDER BY f.id
+    LIMIT max_rows
+    $$;
+CREATE FUNCTION maintenance.legacy_file_stored(file_id uuid, key text) RETURNS boolean
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, maintenance
+    AS $$
+    UPDATE maintenance.equipment_documents SET object_key = key, content = NULL
+    WHERE organization_id = app.current_org() AND id = file_id AND object_key IS NULL
+    RETURNING true
+    $$;
+CREATE POLICY equipment_documents_moved_to_objects ON maintenance.equipment_documents FOR UPDATE
+    TO unison_owner USING (organization_id = app.current_org())
+    WITH CHECK (organization_id = app.current_org());
+REVOKE ALL ON FUNCTION maintenance.legacy_files(integer), maintenance.legacy_file_stored(uuid, text)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION maintenance.legacy_files(integer), maintenance.legacy_file_stored(uuid, text)
+    TO unison_maintenance;
+
 -- Every 6 hours: queued deletions, expired files and orphans (objects no row points to);
 -- seldom, since each run is a job row per organization and nothing here is urgent.
 SELECT cron.schedule('maintenance-objects-sweep', '27 */6 * * *',

@@ -57,6 +57,34 @@ CREATE POLICY ncr_files_keys_of_organization ON quality.ncr_files FOR SELECT
 REVOKE ALL ON FUNCTION quality.object_keys_present(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION quality.object_keys_present(text[]) TO unison_quality;
 
+-- Rows written before the object store move their bytes there, a batch per sweep: the
+-- sweep reads them (every plant of the organization), puts each under a fresh key, then
+-- swaps the bytes for the key (only if the row still holds bytes; else the object goes).
+CREATE INDEX ncr_files_legacy ON quality.ncr_files (organization_id, id) WHERE object_key IS NULL;
+CREATE FUNCTION quality.legacy_files(max_rows integer)
+    RETURNS TABLE (id uuid, content_type text, content bytea)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, quality
+    AS $$
+    SELECT f.id, f.content_type, f.content FROM quality.ncr_files f
+    WHERE f.organization_id = app.current_org() AND f.object_key IS NULL
+    ORDER BY f.id
+    LIMIT max_rows
+    $$;
+CREATE FUNCTION quality.legacy_file_stored(file_id uuid, key text) RETURNS boolean
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, quality
+    AS $$
+    UPDATE quality.ncr_files SET object_key = key, content = NULL
+    WHERE organization_id = app.current_org() AND id = file_id AND object_key IS NULL
+    RETURNING true
+    $$;
+CREATE POLICY ncr_files_moved_to_objects ON quality.ncr_files FOR UPDATE
+    TO unison_owner USING (organization_id = app.current_org())
+    WITH CHECK (organization_id = app.current_org());
+REVOKE ALL ON FUNCTION quality.legacy_files(integer), quality.legacy_file_stored(uuid, text)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION quality.legacy_files(integer), quality.legacy_file_stored(uuid, text)
+    TO unison_quality;
+
 -- Every 6 hours: queued deletions, expired files and orphans (objects no row points to);
 -- seldom, since each run is a job row per organization and nothing here is urgent.
 SELECT cron.schedule('quality-objects-sweep', '7 */6 * * *',

@@ -208,3 +208,38 @@ def test_window_keys_bound_the_listing_by_time() -> None:
     made = new_key(org, "quality", "ncr-files")
     after = keys.window_key(org, "quality", "ncr-files", int(time.time() * 1000) + 1)
     assert before < made < after
+
+
+async def test_documents_from_before_the_object_store_move_there_and_still_download(
+    shop: Shop, database: Database, admin_conn: asyncpg.Connection, object_store: ObjectStore
+) -> None:
+    press = await shop.equipment(plant=1)  # a plant the sweep's tenant does not name
+    legacy = []
+    for n in range(7):  # more than one batch
+        legacy.append(
+            await admin_conn.fetchval(
+                "INSERT INTO maintenance.equipment_documents (organization_id, plant_id,"
+                " equipment_id, filename, content_type, size_bytes, content, uploaded_by)"
+                " VALUES ($1, $2, $3, $4, 'application/pdf', 9, $5, 'user:x') RETURNING id",
+                shop.org_id,
+                shop.plants[1],
+                UUID(press["id"]),
+                f"old-{n}.pdf",
+                f"%PDF-old{n}".encode(),
+            )
+        )
+    result = await sweep(_context(database, shop.org_id), object_store, documents.SWEEP)
+    assert result["moved"] == 7
+    rows = await admin_conn.fetch(
+        "SELECT id, object_key, content FROM maintenance.equipment_documents"
+        " WHERE equipment_id = $1 ORDER BY id",
+        UUID(press["id"]),
+    )
+    assert all(r["content"] is None for r in rows)
+    assert all(keys.belongs_to(r["object_key"], shop.org_id) for r in rows)
+    served = await shop.client.get(
+        f"{API}/equipment/{press['id']}/documents/{legacy[3]}", headers=shop.auth()
+    )
+    assert served.status_code == 200 and served.content == b"%PDF-old3"
+    again = await sweep(_context(database, shop.org_id), object_store, documents.SWEEP)
+    assert again["moved"] == 0

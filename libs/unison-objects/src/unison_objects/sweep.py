@@ -6,6 +6,8 @@ transaction; a delete removes the row and queues the key in its transaction. So 
 store may hold objects no row points to (the transaction failed after the put, or the
 process died between them) and objects whose row is gone (queued). The sweep:
 
+0. moves the bytes of rows written before the object store into it (a batch a run, for
+   services whose files live on: ``legacy=True``);
 1. runs the service's expiry (rows past their time, e.g. exports after a week: the
    trigger queues their keys);
 2. deletes the queued objects, then their queue rows;
@@ -33,12 +35,15 @@ log = structlog.get_logger("unison_objects.sweep")
 
 _SQL = Queries.load(Path(__file__).with_name("sweep.sql"))
 BATCH = 1000
+LEGACY_BATCH = 5
 
 
 class SweepPlan(msgspec.Struct, frozen=True, kw_only=True):
     service: str  # its schema and its key prefix
     kinds: tuple[str, ...]  # the key kinds it stores
     expire: str | None = None  # deletes the organization's expired rows
+    legacy: bool = False  # the schema has legacy_files() and legacy_file_stored()
+    legacy_rows: int = 200  # moved per run at most
     window_days: int = 7
     grace_minutes: int = 15
 
@@ -59,6 +64,25 @@ async def _expire(ctx: JobContext, tenant: Tenant, plan: SweepPlan) -> int:
     async with ctx.database.transaction(tenant) as conn:
         status = str(await conn.execute(plan.expire))
     return int(status.split()[-1]) if status.split()[-1].isdigit() else 0
+
+
+async def _move_legacy(ctx: JobContext, tenant: Tenant, store: ObjectStore, plan: SweepPlan) -> int:
+    moved = 0
+    while plan.legacy and moved < plan.legacy_rows:
+        # A few at a time: each may hold 10 MB.
+        async with ctx.database.transaction(tenant, readonly=True) as conn:
+            rows = await conn.fetch(plan.sql("legacy"), min(LEGACY_BATCH, plan.legacy_rows - moved))
+        for row in rows:
+            key = keys.new_key(ctx.organization_id, plan.service, plan.kinds[0])
+            await store.put(key, bytes(row["content"]), row["content_type"])
+            async with ctx.database.transaction(tenant) as conn:
+                stored = await conn.fetchval(plan.sql("legacy_stored"), row["id"], key)
+            if not stored:  # deleted or moved meanwhile: this copy is nobody's
+                await store.delete([key])
+            moved += 1
+        if len(rows) < LEGACY_BATCH:
+            break
+    return moved
 
 
 async def _drain_queue(ctx: JobContext, tenant: Tenant, store: ObjectStore, plan: SweepPlan) -> int:
@@ -105,12 +129,13 @@ async def _orphans_of(
 
 async def sweep(ctx: JobContext, store: ObjectStore, plan: SweepPlan) -> dict[str, Any]:
     tenant = Tenant(ctx.organization_id, (), f"job:{ctx.kind}")
+    moved = await _move_legacy(ctx, tenant, store, plan)
     expired = await _expire(ctx, tenant, plan)
     deleted = await _drain_queue(ctx, tenant, store, plan)
     orphans = 0
     for kind in plan.kinds:
         orphans += await _orphans_of(ctx, tenant, store, plan, kind)
-    return {"expired": expired, "deleted": deleted, "orphans": orphans}
+    return {"moved": moved, "expired": expired, "deleted": deleted, "orphans": orphans}
 
 
 async def delete_now(

@@ -19,3 +19,12 @@ WHERE organization_id = app.current_org() AND object_key = ANY($1::text[]);
 -- Which of keys $1 a row of the current organization points to (or is queued): every
 -- plant's, which the caller's scope could not see (a SECURITY DEFINER function).
 SELECT object_key FROM {schema}.object_keys_present($1::text[]) AS object_key;
+
+-- name: legacy
+-- Up to $1 rows of the current organization that still hold their bytes (written before
+-- the object store), in every plant (SECURITY DEFINER).
+SELECT id, content_type, content FROM {schema}.legacy_files($1);
+
+-- name: legacy_stored
+-- Row $1's bytes swapped for key $2; null when the row is gone or was moved meanwhile.
+SELECT {schema}.legacy_file_stored($1, $2);

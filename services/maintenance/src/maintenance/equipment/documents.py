@@ -26,7 +26,7 @@ from unison_pg import Database
 from unison_web import NotFound
 
 KIND = "equipment-documents"
-SWEEP = SweepPlan(service="maintenance", kinds=(KIND,))
+SWEEP = SweepPlan(service="maintenance", kinds=(KIND,), legacy=True)
 
 
 async def _equipment(conn: asyncpg.Connection, equipment_id: UUID) -> Equipment:

@@ -22,7 +22,7 @@ from unison_pg import Database
 from unison_web import Conflict, NotFound
 
 KIND = "ncr-files"
-SWEEP = SweepPlan(service="quality", kinds=(KIND,))
+SWEEP = SweepPlan(service="quality", kinds=(KIND,), legacy=True)
 
 
 async def _get(conn: asyncpg.Connection, ncr_id: UUID) -> Ncr:
