@@ -38,6 +38,10 @@ def test_the_store_takes_eight_ports_after_the_gateways_and_every_service_is_tol
             secret_key,
         )
     assert "UNISON_S3_SECRET_KEY" not in specs["gateway"].env
+    assert (
+        f"objects=http://127.0.0.1:{gateway + 306}/healthz"
+        in (specs["gateway"].env["UNISON_READY_URLS"])
+    )
 
 
 def test_the_gateways_credentials_file_is_private(stack: Stack, object_store: object) -> None:

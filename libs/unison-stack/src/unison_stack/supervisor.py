@@ -101,7 +101,8 @@ def process_specs(stack: Stack) -> list[ProcessSpec]:
         for s in specs
         if not s.name.endswith("-worker") and not s.argv
     )
-    ready_urls = ",".join(f"{s.name}={s.ready_url}" for s in specs if not s.argv)
+    # The object store too: the gateway is not ready while files cannot be kept.
+    ready_urls = ",".join(f"{s.name}={s.ready_url}" for s in specs)
     specs.append(
         ProcessSpec(
             "gateway",
