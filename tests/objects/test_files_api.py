@@ -10,9 +10,14 @@ from typing import Any
 
 import asyncpg
 import httpx
+from litestar.testing import AsyncTestClient
 
+from maintenance.app import build_app
+from maintenance.settings import Settings
+from tests.gateway.support import free_port
 from tests.maintenance.shop import API, Shop
-from unison_objects import ObjectStore, new_key
+from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_objects import ObjectStore, ObjectStoreSettings, new_key
 from unison_web import files
 
 
@@ -136,3 +141,43 @@ async def test_a_document_stored_before_the_object_store_is_still_served(
     served = await shop.client.get(one, headers=shop.auth())
     assert served.status_code == 200 and served.content == b"%PDF-old"
     assert (await shop.client.get(f"{one}/link", headers=shop.auth())).status_code == 409
+
+
+async def test_a_missing_object_is_a_404_and_an_unreachable_store_a_503(
+    shop: Shop,
+    admin_conn: asyncpg.Connection,
+    object_store: ObjectStore,
+    role_dsn: Any,
+    minter: TokenMinter,
+) -> None:
+    press = await shop.equipment()
+    url = f"{API}/equipment/{press['id']}/documents"
+    uploaded = await _upload(shop, url, b"%PDF-1.4 lost", "application/pdf")
+    (key,) = await _keys(admin_conn, press["id"])
+    await object_store.delete([key])
+    lost = await shop.client.get(f"{url}/{uploaded.json()['id']}", headers=shop.auth())
+    assert lost.status_code == 404 and "missing" in lost.json()["detail"]
+
+    nowhere = ObjectStore(
+        ObjectStoreSettings(
+            endpoint=f"http://127.0.0.1:{free_port()}", access_key="a", secret_key="b"
+        )
+    )
+    settings = Settings(
+        database_url=role_dsn("maintenance"),
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        jwks_url="http://127.0.0.1:9/auth/jwks.json",
+        pool_max=2,
+    )
+    app = build_app(settings, verifier=minter.verifier(), objects=nowhere)
+    async with AsyncTestClient(app) as down:
+        refused = await down.post(
+            url,
+            params={"filename": "manual.pdf"},
+            content=b"%PDF-1.4",
+            headers={**shop.auth(), "Content-Type": "application/pdf"},
+        )
+    assert refused.status_code == 503
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert len(await _keys(admin_conn, press["id"])) == 1  # nothing half-written

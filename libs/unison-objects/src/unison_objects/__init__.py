@@ -13,19 +13,28 @@ from unison_objects.files import (
 )
 from unison_objects.keys import belongs_to, new_key, prefix
 from unison_objects.settings import ObjectStoreSettings, load_settings
-from unison_objects.store import ObjectInfo, ObjectStore, ObjectTooLarge, StoredObject
+from unison_objects.store import (
+    ObjectInfo,
+    ObjectMissing,
+    ObjectStore,
+    ObjectTooLarge,
+    StoredObject,
+    StoreUnavailable,
+)
 from unison_objects.sweep import SweepPlan, delete_now, sweep, sweeper
 from unison_objects.uploads import PayloadTooLarge, UnsupportedMediaType, Upload, receive
 
 __all__ = [
     "DownloadLink",
     "ObjectInfo",
+    "ObjectMissing",
     "ObjectStore",
     "ObjectStoreSettings",
     "ObjectTooLarge",
     "Objects",
     "PayloadTooLarge",
     "StoreNotConfigured",
+    "StoreUnavailable",
     "StoredFile",
     "StoredObject",
     "SweepPlan",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import io
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
@@ -20,9 +20,12 @@ import structlog
 import urllib3
 from minio import Minio
 from minio.deleteobjects import DeleteObject
-from minio.error import S3Error
+from minio.error import S3Error, ServerError
 
 from unison_objects.settings import ObjectStoreSettings
+from unison_web.errors import DomainError, NotFound
+
+T = TypeVar("T")
 
 log = structlog.get_logger("unison_objects")
 
@@ -39,6 +42,35 @@ class ObjectTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"more than {limit} bytes")
         self.limit = limit
+
+
+class StoreUnavailable(DomainError):
+    """The store did not answer (a 503 to the caller, who may retry)."""
+
+    status = 503
+    title = "Service unavailable"
+
+
+class ObjectMissing(NotFound):
+    """A row points to an object the store does not have."""
+
+
+_MISSING = ("NoSuchKey", "NoSuchObject", "NoSuchBucket")
+
+
+async def _in_thread(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call`` in a worker thread; a store that does not answer is StoreUnavailable, a
+    missing object ObjectMissing."""
+    try:
+        return await asyncio.to_thread(call, *args, **kwargs)
+    except S3Error as exc:
+        if exc.code in _MISSING:
+            log.error("object_missing", resource=exc.resource, code=exc.code)
+            raise ObjectMissing("the file's content is missing from the object store") from exc
+        raise
+    except (urllib3.exceptions.HTTPError, OSError, ServerError) as exc:
+        log.warning("object_store_unavailable", error=str(exc))
+        raise StoreUnavailable("the object store is not reachable; retry") from exc
 
 
 class StoredObject(msgspec.Struct, frozen=True):
@@ -95,7 +127,7 @@ class ObjectStore:
                     if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                         raise
 
-        await asyncio.to_thread(ensure)
+        await _in_thread(ensure)
         self._bucket_checked = True
 
     async def ready(self) -> bool:
@@ -132,11 +164,11 @@ class ObjectStore:
     async def _put(self, key: str, data: IO[bytes], size: int, content_type: str) -> StoredObject:
         if not self._bucket_checked:
             await self.ensure_bucket()
-        result = await asyncio.to_thread(
+        result = await _in_thread(
             self._s3.put_object,
             self.bucket,
             key,
-            data,  # type: ignore[arg-type]  # minio says BinaryIO; any readable binary file does
+            data,
             size,
             content_type=content_type,
             part_size=PART_BYTES,
@@ -153,15 +185,15 @@ class ObjectStore:
                 response.close()
                 response.release_conn()
 
-        return await asyncio.to_thread(read)
+        return await _in_thread(read)
 
     async def stream(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> AsyncIterator[bytes]:
         """The object's bytes in chunks, each read in a thread (the first read opens it,
         so a missing object fails before anything is sent)."""
-        response = await asyncio.to_thread(self._s3.get_object, self.bucket, key)
+        response = await _in_thread(self._s3.get_object, self.bucket, key)
         try:
             while True:
-                chunk = await asyncio.to_thread(response.read, chunk_bytes)
+                chunk = await _in_thread(response.read, chunk_bytes)
                 if not chunk:
                     return
                 yield bytes(chunk)
@@ -179,7 +211,7 @@ class ObjectStore:
                 raise
             return ObjectInfo(key, found.size or 0, found.content_type or "", found.last_modified)
 
-        return await asyncio.to_thread(stat)
+        return await _in_thread(stat)
 
     async def delete(self, keys: Iterable[str]) -> int:
         """Delete these objects (missing ones are no error); how many were asked for."""
@@ -191,7 +223,7 @@ class ObjectStore:
             # The errors come lazily: iterating sends the batched delete requests.
             return list(self._s3.remove_objects(self.bucket, wanted))
 
-        errors = await asyncio.to_thread(remove)
+        errors = await _in_thread(remove)
         if errors:
             raise RuntimeError(f"{len(errors)} objects were not deleted: {errors[0]}")
         return len(wanted)
@@ -212,7 +244,7 @@ class ObjectStore:
                     break
             return found
 
-        return await asyncio.to_thread(listing)
+        return await _in_thread(listing)
 
     def link(
         self, key: str, *, filename: str, content_type: str, seconds: int | None = None
