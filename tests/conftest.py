@@ -17,7 +17,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+from tests.support import objects
 from tests.support.tokens import TokenMinter
+from unison_objects import ObjectStore
 from unison_stack.paths import TEST
 from unison_stack.stack import TEST_PORTS, Stack
 
@@ -66,3 +68,15 @@ def minter() -> TokenMinter:
 def org_id() -> uuid.UUID:
     """A fresh organization id: nothing any other test wrote is visible under it."""
     return uuid.uuid4()
+
+
+@pytest.fixture(scope="session")
+def _object_store(stack: Stack) -> ObjectStore:
+    return ObjectStore(objects.settings_of(stack))
+
+
+@pytest.fixture
+def object_store(stack: Stack, _object_store: ObjectStore) -> ObjectStore:
+    """The real SeaweedFS of the test stack (started if it is not running)."""
+    objects.ensure_running(stack)
+    return _object_store

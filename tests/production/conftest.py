@@ -21,6 +21,7 @@ from production.settings import Settings
 from tests.production.floor import Floor
 from tests.support.harness import Headers, Spy, auth_for, spy_on
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_objects import ObjectStore
 from unison_pg import Database
 
 
@@ -37,9 +38,9 @@ def production_settings(role_dsn: Callable[[str], str]) -> Settings:
 
 @pytest.fixture
 async def client(
-    production_settings: Settings, minter: TokenMinter
+    production_settings: Settings, minter: TokenMinter, object_store: ObjectStore
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = build_app(production_settings, verifier=minter.verifier())
+    app = build_app(production_settings, verifier=minter.verifier(), objects=object_store)
     async with AsyncTestClient(app) as test_client:
         yield test_client
 

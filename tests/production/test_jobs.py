@@ -20,6 +20,7 @@ from production.organization import service as organization
 from tests.production.floor import API, Floor
 from unison_bus import JobContext
 from unison_bus.jobs import JobMessage
+from unison_objects import ObjectStore
 from unison_pg import Database
 
 
@@ -32,7 +33,11 @@ async def _job(admin_conn: asyncpg.Connection, org: UUID, kind: str) -> tuple[UU
 
 
 async def test_a_label_batch_is_rendered_by_a_job_and_downloaded_as_a_pdf(
-    floor: Floor, database: Database, admin_conn: asyncpg.Connection, tmp_path: Path
+    floor: Floor,
+    database: Database,
+    admin_conn: asyncpg.Connection,
+    tmp_path: Path,
+    object_store: ObjectStore,
 ) -> None:
     order, _ = await floor.released_order()
     queued = await floor.post(
@@ -41,7 +46,7 @@ async def test_a_label_batch_is_rendered_by_a_job_and_downloaded_as_a_pdf(
     assert queued.json()["href"].endswith(queued.json()["job_id"])
     job_id, params = await _job(admin_conn, floor.org_id, labels.KIND)
     result = await labels.run(
-        JobContext(database, JobMessage(job_id, floor.org_id, labels.KIND), params)
+        JobContext(database, JobMessage(job_id, floor.org_id, labels.KIND), params), object_store
     )
     assert result["labels"] == 2
     pdf = await floor.client.get(result["download"], headers=floor.auth())

@@ -18,6 +18,7 @@ from quality.settings import Settings
 from tests.quality.lab import Lab
 from tests.support.harness import Headers, Spy, auth_for, spy_on
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_objects import ObjectStore
 from unison_pg import Database
 
 
@@ -34,9 +35,9 @@ def quality_settings(role_dsn: Callable[[str], str]) -> Settings:
 
 @pytest.fixture
 async def client(
-    quality_settings: Settings, minter: TokenMinter
+    quality_settings: Settings, minter: TokenMinter, object_store: ObjectStore
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = build_app(quality_settings, verifier=minter.verifier())
+    app = build_app(quality_settings, verifier=minter.verifier(), objects=object_store)
     async with AsyncTestClient(app) as test_client:
         yield test_client
 

@@ -269,7 +269,7 @@ async def test_photos_and_files_are_kept_with_the_ncr(lab: Lab) -> None:
         content=b"MZ",
         headers={**lab.auth(), "Content-Type": "application/x-msdownload"},
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 415
     listed = await lab.get(f"/ncrs/{ncr['id']}/files")
     assert [f["id"] for f in listed] == [stored["id"]]
     download = await lab.client.get(f"{url}/{stored['id']}", headers=lab.auth())

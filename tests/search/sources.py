@@ -24,6 +24,7 @@ from production.settings import Settings as ProductionSettings
 from quality.app import build_app as quality_app
 from quality.settings import Settings as QualitySettings
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_objects import ObjectStore
 
 CLIENT_ID = "search-rebuild"
 CLIENT_SECRET = "rebuild-secret-of-the-test"
@@ -109,9 +110,10 @@ async def _respond(send: Send, status: int, body: dict[str, Any]) -> None:
 
 @asynccontextmanager
 async def started_services(
-    role_dsn: Callable[[str], str], minter: TokenMinter
+    role_dsn: Callable[[str], str], minter: TokenMinter, objects: ObjectStore | None = None
 ) -> AsyncIterator[dict[str, AsyncTestClient[Any]]]:
-    """The source services' apps with their pools open (their lifespans run)."""
+    """The source services' apps with their pools open (their lifespans run); ``objects``
+    keeps their files."""
 
     def common(service: str) -> dict[str, Any]:
         return {
@@ -124,10 +126,16 @@ async def started_services(
 
     verifier = minter.verifier()
     apps = {
-        "inventory": inventory_app(InventorySettings(**common("inventory")), verifier),
-        "quality": quality_app(QualitySettings(**common("quality")), verifier),
-        "maintenance": maintenance_app(MaintenanceSettings(**common("maintenance")), verifier),
-        "production": production_app(ProductionSettings(**common("production")), verifier),
+        "inventory": inventory_app(
+            InventorySettings(**common("inventory")), verifier, objects=objects
+        ),
+        "quality": quality_app(QualitySettings(**common("quality")), verifier, objects=objects),
+        "maintenance": maintenance_app(
+            MaintenanceSettings(**common("maintenance")), verifier, objects=objects
+        ),
+        "production": production_app(
+            ProductionSettings(**common("production")), verifier, objects=objects
+        ),
     }
     async with AsyncExitStack() as stack:
         yield {

@@ -35,6 +35,7 @@ from tests.search.worker_support import eventually, forget_earlier_events, runni
 from tests.support.harness import Headers, as_organization
 from tests.support.tokens import TokenMinter
 from unison_events.inventory import MaterialCreated
+from unison_objects import ObjectStore
 
 CONTENT = (
     "entity_type, entity_id, plant_id, code, title, body, extra, status, material_group,"
@@ -55,9 +56,9 @@ async def admin(admin_dsn: str) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture
 async def apps(
-    role_dsn: Callable[[str], str], minter: TokenMinter
+    role_dsn: Callable[[str], str], minter: TokenMinter, object_store: ObjectStore
 ) -> AsyncIterator[dict[str, AsyncTestClient[Any]]]:
-    async with started_services(role_dsn, minter) as started:
+    async with started_services(role_dsn, minter, object_store) as started:
         yield started
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 
 from unison_log import configure
@@ -27,6 +28,15 @@ def _print_env(stack: Stack) -> int:
     return 0
 
 
+def _stop_object_store(stack: Stack, *, destroy: bool = False) -> None:
+    """The embedded object store goes with the cluster: its files' rows live there."""
+    from unison_stack.supervisor import Supervisor
+
+    Supervisor(stack).stop_all(only={"objects"})
+    if destroy:
+        shutil.rmtree(stack.paths.objects, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="unison_stack")
     parser.add_argument("--stack", choices=["up", "test"], default="up")
@@ -39,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         ("reset-db", "throw the cluster away and prepare a new one"),
         ("migrate", "apply pending migrations"),
         ("seed", "load the demo data (idempotent)"),
-        ("db-stop", "stop the embedded cluster"),
-        ("db-destroy", "stop and delete the embedded cluster"),
+        ("db-stop", "stop the embedded cluster and object store"),
+        ("db-destroy", "stop and delete the embedded cluster and object store"),
         ("env", "print this stack's DSNs as shell variables"),
     ]:
         sub.add_parser(name, help=text)
@@ -57,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         case "db":
             asyncio.run(stack.prepare_database())
         case "reset-db":
+            _stop_object_store(stack, destroy=True)
             stack.cluster.destroy()
             asyncio.run(stack.prepare_database())
         case "migrate":
@@ -66,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
 
             asyncio.run(seed(stack.owner_dsn))
         case "db-stop":
+            _stop_object_store(stack)
             stack.cluster.stop()
         case "db-destroy":
+            _stop_object_store(stack, destroy=True)
             stack.cluster.destroy()
         case "env":
             return _print_env(stack)

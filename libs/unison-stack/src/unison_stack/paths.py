@@ -17,6 +17,7 @@ class StatePaths:
         self.logs = base / "logs"
         self.run = base / "run"
         self.secrets = base / "secrets.env"
+        self.objects = base / "objects"  # the embedded object store (SeaweedFS)
 
     def make(self) -> None:
         for d in (self.base, self.logs, self.run):

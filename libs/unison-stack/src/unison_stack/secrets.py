@@ -31,6 +31,11 @@ def load_or_create(path: Path) -> dict[str, str]:
         if key not in values:
             values[key] = _secrets.token_urlsafe(24)
             changed = True
+    # The embedded object store's S3 keys (letters and digits, as S3 tools expect).
+    for key, size in (("S3_ACCESS_KEY", 10), ("S3_SECRET_KEY", 20)):
+        if key not in values:
+            values[key] = _secrets.token_hex(size)
+            changed = True
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -63,3 +68,17 @@ def service_secrets(path: Path) -> dict[str, str]:
         if override:
             values[name] = override
     return values
+
+
+def object_store_keys(path: Path) -> tuple[str, str]:
+    """(access key, secret key) of the embedded object store (``load_or_create`` makes
+    them); ``UNISON_S3_ACCESS_KEY`` and ``UNISON_S3_SECRET_KEY`` in the environment win."""
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                values[key.strip()] = value.strip()
+    access = os.environ.get("UNISON_S3_ACCESS_KEY") or values.get("S3_ACCESS_KEY", "")
+    secret = os.environ.get("UNISON_S3_SECRET_KEY") or values.get("S3_SECRET_KEY", "")
+    return access, secret

@@ -14,7 +14,7 @@ from unison_stack import bootstrap as boot
 from unison_stack.cluster import Cluster
 from unison_stack.paths import DB_DIR, StatePaths
 from unison_stack.roles import DATABASE, OWNER, SUPERUSER
-from unison_stack.secrets import load_or_create, service_secrets
+from unison_stack.secrets import load_or_create, object_store_keys, service_secrets
 
 log = structlog.get_logger("unison_stack")
 
@@ -24,6 +24,7 @@ class Ports:
     postgres: int
     gateway: int
     first_service: int  # services take first_service + 0..5, their workers + 100..105
+    # The embedded object store (SeaweedFS) takes gateway + 300..307: see objects.py.
 
 
 UP_PORTS = Ports(postgres=55432, gateway=8000, first_service=8101)
@@ -54,6 +55,7 @@ class Stack:
         self.external_url = os.environ.get("DATABASE_URL") or None
         self.passwords = load_or_create(paths.secrets)
         self.service_secrets = service_secrets(paths.secrets)
+        self.object_store_keys = object_store_keys(paths.secrets)
         self.cluster = Cluster(paths.pg, paths.logs / "postgres.log", ports.postgres, fast=fast)
 
     @property

@@ -15,11 +15,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
 import structlog
 
+from unison_stack import objects
 from unison_stack.paths import ROOT
 from unison_stack.roles import SERVICES
 from unison_stack.stack import Stack
@@ -33,10 +35,28 @@ class ProcessSpec:
     module: str
     port: int
     env: dict[str, str] = field(default_factory=dict)
+    # A program that is not one of ours (the object store): its command, how it says it
+    # is ready, and what to write before it starts.
+    argv: tuple[str, ...] = ()
+    ready_path: str = "/ready"
+    prepare: Callable[[], object] | None = None
 
     @property
     def ready_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/ready"
+        return f"http://127.0.0.1:{self.port}{self.ready_path}"
+
+
+def object_store_spec(stack: Stack) -> ProcessSpec:
+    """SeaweedFS with its S3 gateway (``objects.py``); ready when the gateway answers."""
+    return ProcessSpec(
+        "objects",
+        "weed",
+        objects.s3_port(stack),
+        argv=tuple(objects.command(stack)),
+        env=objects.process_env(),
+        ready_path="/healthz",
+        prepare=lambda: objects.write_config(stack),
+    )
 
 
 def process_specs(stack: Stack) -> list[ProcessSpec]:
@@ -48,6 +68,8 @@ def process_specs(stack: Stack) -> list[ProcessSpec]:
         "UNISON_LOG_LEVEL": "INFO",
     }
     specs: list[ProcessSpec] = []
+    if objects.external_endpoint() is None:
+        specs.append(object_store_spec(stack))
     for offset, service in enumerate(SERVICES):
         dsn = stack.role_dsn(f"unison_{service}")
         port = stack.ports.first_service + offset
@@ -56,17 +78,30 @@ def process_specs(stack: Stack) -> list[ProcessSpec]:
                 service,
                 service,
                 port,
-                {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port)},
+                {
+                    **common,
+                    **objects.service_env(stack),
+                    "UNISON_DATABASE_URL": dsn,
+                    "UNISON_HTTP_PORT": str(port),
+                },
             )
         )
-        worker_env = {**common, "UNISON_DATABASE_URL": dsn, "UNISON_HTTP_PORT": str(port + 100)}
+        worker_env = {
+            **common,
+            **objects.service_env(stack),
+            "UNISON_DATABASE_URL": dsn,
+            "UNISON_HTTP_PORT": str(port + 100),
+        }
         if service in stack.service_secrets:
             # Its jobs read the other services for an organization (the service grant).
             worker_env["UNISON_SERVICE_SECRET"] = stack.service_secrets[service]
         specs.append(ProcessSpec(f"{service}-worker", f"{service}.worker", port + 100, worker_env))
     service_urls = ",".join(
-        f"{s.name}=http://127.0.0.1:{s.port}" for s in specs if not s.name.endswith("-worker")
+        f"{s.name}=http://127.0.0.1:{s.port}"
+        for s in specs
+        if not s.name.endswith("-worker") and not s.argv
     )
+    # The object store too: the gateway is not ready while files cannot be kept.
     ready_urls = ",".join(f"{s.name}={s.ready_url}" for s in specs)
     specs.append(
         ProcessSpec(
@@ -124,12 +159,14 @@ class Supervisor:
         if self.pid_of(spec) is not None:
             return
         self.stack.paths.make()
+        if spec.prepare is not None:
+            spec.prepare()
         log_path = self.stack.paths.logs / f"{spec.name}.log"
         env = {**os.environ, **spec.env, "PYTHONUNBUFFERED": "1"}
         env.pop("DATABASE_URL", None)
         with open(log_path, "ab") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", spec.module],
+                list(spec.argv) or [sys.executable, "-m", spec.module],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
@@ -163,8 +200,13 @@ class Supervisor:
                 await asyncio.sleep(0.3)
         return state
 
-    def stop_all(self, timeout: float = 30.0) -> None:
-        running = [(s, pid) for s in reversed(self.specs) if (pid := self.pid_of(s)) is not None]
+    def stop_all(self, timeout: float = 30.0, only: set[str] | None = None) -> None:
+        """Every process (or those named in ``only``), the reverse of the start order."""
+        running = [
+            (s, pid)
+            for s in reversed(self.specs)
+            if (only is None or s.name in only) and (pid := self.pid_of(s)) is not None
+        ]
         for spec, pid in running:
             try:
                 os.killpg(pid, signal.SIGTERM)

@@ -17,6 +17,7 @@ from inventory.sap.routes import sap_admin_router, sap_router
 from inventory.serial_routes import serial_router
 from inventory.settings import Settings
 from inventory.stock_routes import stock_router
+from unison_objects import ObjectStore, provide_objects
 from unison_web.auth import TokenVerifier
 from unison_web.service import build_service
 
@@ -32,8 +33,14 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+def create_app(
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    *,
+    objects: ObjectStore | None = None,
+) -> Litestar:
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens);
+    ``objects`` keeps export files (without it their routes answer 503)."""
     return build_service(
         "inventory",
         settings,
@@ -52,6 +59,9 @@ def create_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lit
             sap_router(),
             sap_admin_router(),
         ],
-        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        dependencies={
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "objects": provide_objects(objects),
+        },
         verifier=verifier,
     )

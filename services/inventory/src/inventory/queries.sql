@@ -409,17 +409,24 @@ SET response_status = $2, response_body = $3::text::jsonb
 WHERE organization_id = app.current_org() AND key = $1;
 
 -- name: export_insert
--- Store an export file; $1 job id, $2 filename, $3 content type, $4 rows, $5 content.
+-- An export file in the object store; $1 job id, $2 filename, $3 content type, $4 rows,
+-- $5 size, $6 the object's key.
 INSERT INTO inventory.exports (organization_id, job_id, filename, content_type, row_count,
-                               size_bytes, content)
-VALUES (app.current_org(), $1, $2, $3, $4, octet_length($5::bytea), $5::bytea)
+                               size_bytes, object_key)
+VALUES (app.current_org(), $1, $2, $3, $4, $5, $6)
 RETURNING id;
 
 -- name: export_get
--- An export that has not expired; $1 export id.
-SELECT filename, content_type, content
+-- An export that has not expired; $1 export id: where it is (its key; the bytes
+-- themselves for a row written before the object store).
+SELECT filename, content_type, size_bytes, object_key, content
 FROM inventory.exports
 WHERE organization_id = app.current_org() AND id = $1 AND expires_at > now();
+
+-- name: exports_expire
+-- The organization's export files past their week (a trigger queues their objects).
+DELETE FROM inventory.exports
+WHERE organization_id = app.current_org() AND expires_at < now();
 
 -- ---------------------------------------------------------------- storage locations
 

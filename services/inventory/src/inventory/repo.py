@@ -20,6 +20,7 @@ from inventory.models import (
     Unit,
     UnitCreate,
 )
+from unison_objects import StoredFile, StoredObject
 from unison_pg import Queries, Tenant
 
 QUERIES_PATH = Path(__file__).with_name("queries.sql")
@@ -320,16 +321,14 @@ async def export_insert(
     filename: str,
     content_type: str,
     row_count: int,
-    content: bytes,
+    stored: StoredObject,
 ) -> UUID:
     export_id: UUID = await conn.fetchval(
-        Q.export_insert, job_id, filename, content_type, row_count, content
+        Q.export_insert, job_id, filename, content_type, row_count, stored.size_bytes, stored.key
     )
     return export_id
 
 
-async def export_get(conn: asyncpg.Connection, export_id: UUID) -> tuple[str, str, bytes] | None:
+async def export_get(conn: asyncpg.Connection, export_id: UUID) -> StoredFile | None:
     record = await conn.fetchrow(Q.export_get, export_id)
-    if record is None:
-        return None
-    return record["filename"], record["content_type"], bytes(record["content"])
+    return None if record is None else StoredFile.of(record)

@@ -31,6 +31,7 @@ from inventory.models import (
 from inventory.repo import Sort
 from inventory.service import exports, idempotency, lists, materials, plants, units
 from inventory.service.caller import Caller
+from unison_objects import DownloadLink, Objects
 from unison_pg import Database, Tenant
 from unison_web.etag import etag_of, expected_version
 from unison_web.paging import Page
@@ -151,14 +152,20 @@ async def export_materials(
 
 
 @get("/exports/{export_id:uuid}", media_type="text/csv")
-async def download_export(db: Db, caller: Who, export_id: FromPath[UUID]) -> Response[bytes]:
-    """The file an export job produced (kept for seven days)."""
-    found = await exports.download(db, caller, export_id)
-    return Response(
-        found.content,
-        media_type=found.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
-    )
+async def download_export(
+    db: Db, objects: Objects, caller: Who, export_id: FromPath[UUID]
+) -> Response[Any]:
+    """The file an export job produced (kept for seven days), streamed through the service."""
+    return await exports.download(db, objects, caller, export_id)
+
+
+@get("/exports/{export_id:uuid}/link")
+async def export_link(
+    db: Db, objects: Objects, caller: Who, export_id: FromPath[UUID]
+) -> DownloadLink:
+    """A presigned link to the file in the object store, working without a token until
+    ``expires_at`` (for clients that reach the store: see the README)."""
+    return await exports.link(db, objects, caller, export_id)
 
 
 @get(MATERIAL)
@@ -291,6 +298,7 @@ def api_router() -> Router:
             list_materials,
             export_materials,
             download_export,
+            export_link,
             get_material,
             update_material,
             delete_material,

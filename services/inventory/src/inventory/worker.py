@@ -16,10 +16,10 @@ from unison_events.production import (
     WorkOrderStatusChanged,
 )
 from unison_events.quality import InspectionDecided, LotHoldPlaced, NcrDispositionDecided
+from unison_objects import ObjectStore, load_settings, sweeper
 from unison_worker import run_worker
 
 JOB_HANDLERS: dict[str, JobHandler] = {
-    exports.KIND: exports.run,
     replenishment.KIND: replenishment.run,
     processing.INBOUND_JOB: inbound.process,
     processing.OUTBOUND_JOB: goods_movements.push,
@@ -46,12 +46,23 @@ EVENT_TYPES = EventTypes(
 )
 
 
+def job_handlers(objects: ObjectStore) -> dict[str, JobHandler]:
+    """Every job this worker runs: those that keep files need the object store."""
+    return {
+        **JOB_HANDLERS,
+        exports.KIND: exports.runner(objects),
+        exports.SWEEP.job_kind: sweeper(objects, exports.SWEEP),
+    }
+
+
 def main() -> None:
+    # Read before the worker starts: a missing setting stops it with the variable named.
+    objects = ObjectStore(load_settings())
     run_worker(
         "inventory",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=JOB_HANDLERS,
+        job_handlers=job_handlers(objects),
     )
 
 

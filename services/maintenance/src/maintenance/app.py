@@ -9,6 +9,7 @@ from maintenance.equipment.routes import equipment_router
 from maintenance.meters.routes import meters_router
 from maintenance.settings import Settings
 from maintenance.work_orders.routes import work_order_router
+from unison_objects import ObjectStore, provide_objects
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
 from unison_web.service import build_service
@@ -21,13 +22,22 @@ DESCRIPTION = (
 )
 
 
-def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+def build_app(
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    *,
+    objects: ObjectStore | None = None,
+) -> Litestar:
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens);
+    ``objects`` keeps equipment documents (without it their routes answer 503)."""
     return build_service(
         "maintenance",
         settings,
         description=DESCRIPTION,
         route_handlers=[equipment_router(), meters_router(), work_order_router()],
-        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        dependencies={
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "objects": provide_objects(objects),
+        },
         verifier=verifier,
     )

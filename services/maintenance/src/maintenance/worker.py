@@ -7,6 +7,7 @@ issues, and runs the jobs: the daily PM generation and the daily KPIs.
 
 from __future__ import annotations
 
+from maintenance.equipment import documents
 from maintenance.kpis import service as kpis
 from maintenance.meters import service as meters
 from maintenance.plans import generation
@@ -20,6 +21,7 @@ from unison_events.production import (
     OeeClosed,
     WorkCenterChanged,
 )
+from unison_objects import ObjectStore, load_settings, sweeper
 from unison_worker import run_worker
 
 EVENT_HANDLERS: dict[str, Handler] = {
@@ -46,12 +48,22 @@ JOB_HANDLERS: dict[str, JobHandler] = {
 }
 
 
+def job_handlers(objects: ObjectStore) -> dict[str, JobHandler]:
+    """Every job this worker runs: those that keep files need the object store."""
+    return {
+        **JOB_HANDLERS,
+        documents.SWEEP.job_kind: sweeper(objects, documents.SWEEP),
+    }
+
+
 def main() -> None:
+    # Read before the worker starts: a missing setting stops it with the variable named.
+    objects = ObjectStore(load_settings())
     run_worker(
         "maintenance",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=JOB_HANDLERS,
+        job_handlers=job_handlers(objects),
     )
 
 

@@ -12,6 +12,7 @@ from production.settings import Settings
 from production.shop_floor.routes import shop_floor_router
 from production.work_centers.routes import master_data_router
 from production.work_orders.routes import work_order_router
+from unison_objects import ObjectStore, provide_objects
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
 from unison_web.service import build_service
@@ -24,8 +25,14 @@ DESCRIPTION = (
 )
 
 
-def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+def build_app(
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    *,
+    objects: ObjectStore | None = None,
+) -> Litestar:
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens);
+    ``objects`` keeps label PDFs (without it their routes answer 503)."""
     return build_service(
         "production",
         settings,
@@ -41,6 +48,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "public_url": Provide(lambda: settings.public_url, sync_to_thread=False),
+            "objects": provide_objects(objects),
         },
         verifier=verifier,
     )

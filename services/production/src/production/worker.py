@@ -29,6 +29,7 @@ from unison_events.inventory import (
 )
 from unison_events.maintenance import MaintenanceWorkOrderCompleted, MaintenanceWorkOrderOpened
 from unison_events.quality import InspectionDecided
+from unison_objects import ObjectStore, load_settings, sweeper
 from unison_worker import run_worker
 
 EVENT_HANDLERS: dict[str, Handler] = {
@@ -60,17 +61,27 @@ EVENT_TYPES = EventTypes(
 JOB_HANDLERS: dict[str, JobHandler] = {
     close.KIND: close.run,
     organization.KIND: organization.run_retention,
-    labels.KIND: labels.run,
     planning.KIND: planning.run,
 }
 
 
+def job_handlers(objects: ObjectStore) -> dict[str, JobHandler]:
+    """Every job this worker runs: those that keep files need the object store."""
+    return {
+        **JOB_HANDLERS,
+        labels.KIND: labels.runner(objects),
+        labels.SWEEP.job_kind: sweeper(objects, labels.SWEEP),
+    }
+
+
 def main() -> None:
+    # Read before the worker starts: a missing setting stops it with the variable named.
+    objects = ObjectStore(load_settings())
     run_worker(
         "production",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=JOB_HANDLERS,
+        job_handlers=job_handlers(objects),
     )
 
 

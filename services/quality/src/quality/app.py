@@ -13,6 +13,7 @@ from quality.ncrs.routes import ncr_router
 from quality.notifications.routes import notifications_router
 from quality.plans.routes import plan_router
 from quality.settings import Settings
+from unison_objects import ObjectStore, provide_objects
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
 from unison_web.service import build_service
@@ -26,8 +27,14 @@ DESCRIPTION = (
 )
 
 
-def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+def build_app(
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    *,
+    objects: ObjectStore | None = None,
+) -> Litestar:
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens);
+    ``objects`` keeps NCR files (without it their routes answer 503)."""
     return build_service(
         "quality",
         settings,
@@ -41,6 +48,9 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             figures_router(),
             notifications_router(),
         ],
-        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        dependencies={
+            "caller": Provide(provide_caller, sync_to_thread=False),
+            "objects": provide_objects(objects),
+        },
         verifier=verifier,
     )

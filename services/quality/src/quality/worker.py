@@ -11,6 +11,7 @@ import asyncpg
 
 from quality import daily
 from quality.inspections import handlers as inspections
+from quality.ncrs import files
 from quality.ncrs import handlers as ncrs
 from quality.notifications import JOB_KIND
 from quality.notifications.people import on_user_changed
@@ -29,6 +30,7 @@ from unison_events.inventory import (
     QualityPostingPosted,
 )
 from unison_events.production import OperationStatusChanged, WorkOrderCreated
+from unison_objects import ObjectStore, load_settings, sweeper
 from unison_worker import run_worker
 
 
@@ -62,18 +64,23 @@ EVENT_TYPES = EventTypes(
 )
 
 
-def job_handlers(smtp: SmtpSettings) -> dict[str, JobHandler]:
-    return {daily.KIND: daily.run, JOB_KIND: sender(smtp)}
+def job_handlers(smtp: SmtpSettings, objects: ObjectStore) -> dict[str, JobHandler]:
+    return {
+        daily.KIND: daily.run,
+        JOB_KIND: sender(smtp),
+        files.SWEEP.job_kind: sweeper(objects, files.SWEEP),
+    }
 
 
 def main() -> None:
     # Read before the worker starts: a malformed setting stops it with the variable named.
     smtp = load(SmtpSettings, prefix="UNISON_SMTP_")
+    objects = ObjectStore(load_settings())
     run_worker(
         "quality",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers=job_handlers(smtp),
+        job_handlers=job_handlers(smtp, objects),
     )
 
 

@@ -2,29 +2,38 @@
 
 The job pages through the materials with the same keyset query as the list endpoint
 (each page its own short read transaction, so a large export never holds a snapshot or
-locks for long), reports progress per page, and stores the file for download.
+locks for long), reports progress per page, and streams the pages to the object store
+(``org/<organization>/inventory/exports/<uuid7>``: spooled, then uploaded in parts), then
+records the file's row in one transaction. The hourly sweep removes expired files.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
 
 import msgspec
+from litestar import Response
 
 from inventory import repo
 from inventory.models import Material, MaterialStatus, MaterialType
 from inventory.service.caller import Caller
 from inventory.service.lists import ListQuery, materials
-from unison_bus import JobContext, enqueue
+from unison_bus import JobContext, JobHandler, enqueue
+from unison_objects import DownloadLink, ObjectStore, StoredFile, new_key, presigned, send
+from unison_objects.sweep import SweepPlan
 from unison_pg import Database, Tenant
 from unison_web import NotFound
 
 KIND = "inventory.materials_export"
 QUEUE = "inventory_jobs"
 PAGE = 500
+FILES = "exports"
+CONTENT_TYPE = "text/csv; charset=utf-8"
+SWEEP = SweepPlan(service="inventory", kinds=(FILES,), expire=repo.Q.exports_expire)
 COLUMNS = (
     "number",
     "description",
@@ -57,12 +66,6 @@ class ExportQueued(msgspec.Struct, frozen=True):
     href: str
 
 
-class ExportFile(msgspec.Struct, frozen=True):
-    filename: str
-    content_type: str
-    content: bytes
-
-
 async def request(db: Database, caller: Caller, filters: ExportRequest) -> UUID:
     """Queue the export; the job runs with the caller's organization and plants."""
     ListQuery(**msgspec.structs.asdict(filters))  # the same validation as the list
@@ -86,7 +89,7 @@ def _row(material: Material) -> list[str]:
     return ["" if values.get(c) is None else str(values[c]) for c in COLUMNS]
 
 
-async def run(ctx: JobContext) -> dict[str, Any]:
+async def run(ctx: JobContext, store: ObjectStore) -> dict[str, Any]:
     """The job handler: write every matching material, then store the file."""
     tenant = Tenant(
         organization_id=ctx.organization_id,
@@ -95,34 +98,61 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     )
     caller = Caller(tenant=tenant, request_id=f"job:{ctx.job_id}")
     filters = msgspec.convert(ctx.params.get("filters", {}), ExportRequest)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    written, cursor = 0, None
-    while True:
-        query = ListQuery(limit=PAGE, cursor=cursor, **msgspec.structs.asdict(filters))
-        page = await materials(ctx.database, caller, query)
-        writer.writerows(_row(m) for m in page.items)
-        written += len(page.items)
-        await ctx.progress(written, None, f"{written} materials written")
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
-    content = out.getvalue().encode("utf-8-sig")  # a BOM, so Excel opens UTF-8 correctly
+    written = [0]
+
+    async def pages() -> AsyncIterator[bytes]:
+        yield _csv([list(COLUMNS)]).encode("utf-8-sig")  # a BOM: Excel opens UTF-8 right
+        cursor = None
+        while True:
+            query = ListQuery(limit=PAGE, cursor=cursor, **msgspec.structs.asdict(filters))
+            page = await materials(ctx.database, caller, query)
+            yield _csv([_row(m) for m in page.items]).encode("utf-8")
+            written[0] += len(page.items)
+            await ctx.progress(written[0], None, f"{written[0]} materials written")
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    key = new_key(ctx.organization_id, "inventory", FILES)
+    stored = await store.put_stream(key, pages(), CONTENT_TYPE)
     async with ctx.database.transaction(tenant) as conn:
         export_id = await repo.export_insert(
-            conn, ctx.job_id, "materials.csv", "text/csv; charset=utf-8", written, content
+            conn, ctx.job_id, "materials.csv", CONTENT_TYPE, written[0], stored
         )
     return {
-        "rows": written,
-        "bytes": len(content),
+        "rows": written[0],
+        "bytes": stored.size_bytes,
         "download": f"/api/inventory/exports/{export_id}",
     }
 
 
-async def download(db: Database, caller: Caller, export_id: UUID) -> ExportFile:
+def runner(store: ObjectStore) -> JobHandler:
+    async def handler(ctx: JobContext) -> dict[str, Any]:
+        return await run(ctx, store)
+
+    return handler
+
+
+def _csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+async def _stored(db: Database, caller: Caller, export_id: UUID) -> StoredFile:
     async with db.transaction(caller.tenant, readonly=True) as conn:
         found = await repo.export_get(conn, export_id)
     if found is None:
         raise NotFound(f"export {export_id} does not exist or has expired")
-    return ExportFile(*found)
+    return found
+
+
+async def download(
+    db: Database, store: ObjectStore, caller: Caller, export_id: UUID
+) -> Response[Any]:
+    return await send(store, await _stored(db, caller, export_id), caller.tenant.organization_id)
+
+
+async def link(db: Database, store: ObjectStore, caller: Caller, export_id: UUID) -> DownloadLink:
+    stored = await _stored(db, caller, export_id)
+    return presigned(store, stored, caller.tenant.organization_id)

@@ -102,10 +102,11 @@ WHERE organization_id = app.current_org() AND work_center_id = $1
 ORDER BY level DESC, code;
 
 -- name: document_insert
--- A document of equipment $1 (plant $2): $3 filename, $4 content type, $5 content.
+-- A document of equipment $1 (plant $2): $3 filename, $4 content type, $5 size, $6 the
+-- object's key.
 INSERT INTO maintenance.equipment_documents (organization_id, plant_id, equipment_id, filename,
-    content_type, size_bytes, content)
-VALUES (app.current_org(), $2, $1, $3, $4, octet_length($5::bytea), $5::bytea)
+    content_type, size_bytes, object_key)
+VALUES (app.current_org(), $2, $1, $3, $4, $5, $6)
 RETURNING id, equipment_id, filename, content_type, size_bytes, uploaded_at, uploaded_by;
 
 -- name: documents
@@ -115,14 +116,16 @@ FROM maintenance.equipment_documents
 WHERE organization_id = app.current_org() AND equipment_id = $1
 ORDER BY id DESC;
 
--- name: document_content
--- Document $2 of equipment $1 with its content.
-SELECT filename, content_type, content
+-- name: document_get
+-- Document $2 of equipment $1: where it is (its key; the bytes themselves for a row
+-- written before the object store).
+SELECT filename, content_type, size_bytes, object_key, content
 FROM maintenance.equipment_documents
 WHERE organization_id = app.current_org() AND equipment_id = $1 AND id = $2;
 
 -- name: document_delete
--- Document $2 of equipment $1.
+-- Document $2 of equipment $1 (a trigger queues its object for deletion); its id and key
+-- back (no key: a row from before the object store).
 DELETE FROM maintenance.equipment_documents
 WHERE organization_id = app.current_org() AND equipment_id = $1 AND id = $2
-RETURNING id;
+RETURNING id, object_key;

@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from maintenance.equipment.models import Document, Equipment
+from unison_objects import StoredFile
 from unison_pg import Queries
 from unison_pg.rows import many, one
 
@@ -67,11 +68,22 @@ async def by_work_center(conn: asyncpg.Connection, work_center_id: UUID) -> list
 
 
 async def document_insert(
-    conn: asyncpg.Connection, equipment: Equipment, filename: str, content_type: str, content: bytes
+    conn: asyncpg.Connection,
+    equipment: Equipment,
+    filename: str,
+    content_type: str,
+    size_bytes: int,
+    object_key: str,
 ) -> Document:
     found = one(
         await conn.fetchrow(
-            Q.document_insert, equipment.id, equipment.plant_id, filename, content_type, content
+            Q.document_insert,
+            equipment.id,
+            equipment.plant_id,
+            filename,
+            content_type,
+            size_bytes,
+            object_key,
         ),
         Document,
     )
@@ -83,12 +95,16 @@ async def documents(conn: asyncpg.Connection, equipment_id: UUID) -> list[Docume
     return many(await conn.fetch(Q.documents, equipment_id), Document)
 
 
-async def document_content(
+async def document_get(
     conn: asyncpg.Connection, equipment_id: UUID, document_id: UUID
-) -> tuple[str, str, bytes] | None:
-    r = await conn.fetchrow(Q.document_content, equipment_id, document_id)
-    return None if r is None else (r["filename"], r["content_type"], bytes(r["content"]))
+) -> StoredFile | None:
+    r = await conn.fetchrow(Q.document_get, equipment_id, document_id)
+    return None if r is None else StoredFile.of(r)
 
 
-async def document_delete(conn: asyncpg.Connection, equipment_id: UUID, document_id: UUID) -> bool:
-    return await conn.fetchval(Q.document_delete, equipment_id, document_id) is not None
+async def document_delete(
+    conn: asyncpg.Connection, equipment_id: UUID, document_id: UUID
+) -> tuple[bool, str | None]:
+    """(deleted, the object's key)."""
+    row = await conn.fetchrow(Q.document_delete, equipment_id, document_id)
+    return (False, None) if row is None else (True, row["object_key"])

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from maintenance.equipment import service
+from maintenance.equipment import documents, service
 from maintenance.equipment.models import (
     Document,
     Equipment,
@@ -18,7 +18,7 @@ from maintenance.equipment.models import (
 )
 from maintenance.equipment.repo import Node
 from maintenance.http import BASE, Cursor, Db, IfMatch, Limit, Who, required_version, tagged
-from unison_web.files import attachment, upload_of
+from unison_objects import DownloadLink, Objects, receive
 from unison_web.paging import Page
 
 ONE = "/equipment/{equipment_id:uuid}"
@@ -82,34 +82,45 @@ async def delete_equipment(
 @post(ONE + "/documents", status_code=201)
 async def upload_document(
     db: Db,
+    objects: Objects,
     caller: Who,
     request: Request[Any, Any, Any],
     equipment_id: FromPath[UUID],
     filename: Annotated[str, QueryParameter(min_length=1, max_length=200)],
 ) -> Document:
     """The file as the body, its type in Content-Type (PDF, images, text, office files; at
-    most 10 MB)."""
-    return await service.add_document(db, caller, equipment_id, await upload_of(request, filename))
+    most 10 MB: 413 above, 415 for another type), kept in the object store."""
+    upload = await receive(request, filename)
+    return await documents.add(db, objects, caller, equipment_id, upload)
 
 
 @get(ONE + "/documents")
 async def list_documents(db: Db, caller: Who, equipment_id: FromPath[UUID]) -> list[Document]:
-    return await service.documents(db, caller, equipment_id)
+    return await documents.listed(db, caller, equipment_id)
 
 
 @get(ONE + "/documents/{document_id:uuid}")
 async def download_document(
-    db: Db, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
-) -> Response[bytes]:
-    filename, content_type, content = await service.document(db, caller, equipment_id, document_id)
-    return attachment(filename, content_type, content)
+    db: Db, objects: Objects, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
+) -> Response[Any]:
+    """The file, streamed through the service."""
+    return await documents.download(db, objects, caller, equipment_id, document_id)
+
+
+@get(ONE + "/documents/{document_id:uuid}/link")
+async def document_link(
+    db: Db, objects: Objects, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
+) -> DownloadLink:
+    """A presigned link to the file in the object store, working without a token until
+    ``expires_at`` (for clients that reach the store: see the README)."""
+    return await documents.link(db, objects, caller, equipment_id, document_id)
 
 
 @delete(ONE + "/documents/{document_id:uuid}", status_code=204)
 async def delete_document(
-    db: Db, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
+    db: Db, objects: Objects, caller: Who, equipment_id: FromPath[UUID], document_id: FromPath[UUID]
 ) -> None:
-    await service.delete_document(db, caller, equipment_id, document_id)
+    await documents.delete(db, objects, caller, equipment_id, document_id)
 
 
 def equipment_router() -> Router:
@@ -126,6 +137,7 @@ def equipment_router() -> Router:
             upload_document,
             list_documents,
             download_document,
+            document_link,
             delete_document,
         ],
     )

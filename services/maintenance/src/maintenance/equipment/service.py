@@ -9,16 +9,11 @@ import msgspec
 
 from maintenance.caller import MAINTAINERS, Caller
 from maintenance.equipment import repo
-from maintenance.equipment.models import Document, Equipment, EquipmentCreate, EquipmentUpdate
+from maintenance.equipment.models import Equipment, EquipmentCreate, EquipmentUpdate
 from unison_bus import announce
-from unison_events.maintenance import (
-    EquipmentChanged,
-    EquipmentDocumentAdded,
-    EquipmentDocumentDeleted,
-)
+from unison_events.maintenance import EquipmentChanged
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
-from unison_web.files import Upload
 from unison_web.paging import Page
 
 # What each level may hang under (None: the plant itself).
@@ -177,62 +172,3 @@ async def tree(db: Database, caller: Caller, equipment_id: UUID) -> list[repo.No
     if not nodes:
         raise NotFound(f"equipment {equipment_id} does not exist")
     return nodes
-
-
-async def add_document(
-    db: Database, caller: Caller, equipment_id: UUID, upload: Upload
-) -> Document:
-    caller.require(*MAINTAINERS)
-    async with db.transaction(caller.tenant) as conn:
-        equipment = await repo.get(conn, equipment_id)
-        if equipment is None:
-            raise NotFound(f"equipment {equipment_id} does not exist")
-        saved = await repo.document_insert(
-            conn, equipment, upload.filename, upload.content_type, upload.content
-        )
-        added = EquipmentDocumentAdded(
-            organization_id=caller.tenant.organization_id,
-            plant_id=equipment.plant_id,
-            document_id=saved.id,
-            equipment_id=equipment.id,
-            equipment_code=equipment.code,
-            filename=saved.filename,
-            content_type=saved.content_type,
-            uploaded_at=saved.uploaded_at,
-        )
-        await announce(conn, added, equipment.id)
-        return saved
-
-
-async def documents(db: Database, caller: Caller, equipment_id: UUID) -> list[Document]:
-    async with db.transaction(caller.tenant, readonly=True) as conn:
-        if await repo.get(conn, equipment_id) is None:
-            raise NotFound(f"equipment {equipment_id} does not exist")
-        return await repo.documents(conn, equipment_id)
-
-
-async def document(
-    db: Database, caller: Caller, equipment_id: UUID, document_id: UUID
-) -> tuple[str, str, bytes]:
-    async with db.transaction(caller.tenant, readonly=True) as conn:
-        found = await repo.document_content(conn, equipment_id, document_id)
-    if found is None:
-        raise NotFound(f"document {document_id} does not exist")
-    return found
-
-
-async def delete_document(
-    db: Database, caller: Caller, equipment_id: UUID, document_id: UUID
-) -> None:
-    caller.require(*MAINTAINERS)
-    async with db.transaction(caller.tenant) as conn:
-        equipment = await repo.get(conn, equipment_id)
-        if equipment is None or not await repo.document_delete(conn, equipment_id, document_id):
-            raise NotFound(f"document {document_id} does not exist")
-        deleted = EquipmentDocumentDeleted(
-            organization_id=caller.tenant.organization_id,
-            plant_id=equipment.plant_id,
-            document_id=document_id,
-            equipment_id=equipment_id,
-        )
-        await announce(conn, deleted, equipment_id)

@@ -1,5 +1,7 @@
 """Label batches: requested over the API, rendered by a job in the worker (in a thread:
-rendering is CPU work), stored for download."""
+rendering is CPU work), stored for download: the PDF in the object store
+(``org/<organization>/production/label-files/<uuid7>``, written first), the row with its
+key in the job's transaction. The hourly sweep removes expired files and orphans."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
+from litestar import Response
 from msgspec import Meta
 
 from production.caller import SHOP_FLOOR, Caller
@@ -17,13 +20,17 @@ from production.labels import LabelFormat, LotLabel, WorkOrderLabel, render_labe
 from production.read_models import repo as read_models
 from production.work_orders import repo as orders_repo
 from production.work_orders.models import WorkOrder
-from unison_bus import JobContext, enqueue
+from unison_bus import JobContext, JobHandler, enqueue
+from unison_objects import DownloadLink, ObjectStore, StoredFile, new_key, presigned, send
+from unison_objects.sweep import SweepPlan
 from unison_pg import Database, Queries, Tenant
 from unison_web import Invalid, NotFound
 
 Q = Queries.load(Path(__file__).with_name("labels.sql"))
 KIND = "production.labels"
 QUEUE = "production_jobs"
+FILES = "label-files"
+SWEEP = SweepPlan(service="production", kinds=(FILES,), expire=Q.expire)
 
 
 class LabelRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -35,11 +42,6 @@ class LabelRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     format: Literal["A4_3x8", "100x50"] = "100x50"
     copies: Annotated[int, Meta(ge=1, le=50)] = 1
     plant_code: Annotated[str, Meta(min_length=1, max_length=40)] = "-"
-
-
-class LabelFile(msgspec.Struct, frozen=True):
-    filename: str
-    content: bytes
 
 
 async def request(db: Database, caller: Caller, data: LabelRequest, public_url: str) -> UUID:
@@ -108,7 +110,7 @@ async def _orders(
     return orders, numbers
 
 
-async def run(ctx: JobContext) -> dict[str, Any]:
+async def run(ctx: JobContext, store: ObjectStore) -> dict[str, Any]:
     data = msgspec.convert(ctx.params["request"], LabelRequest)
     tenant = Tenant(
         ctx.organization_id,
@@ -132,8 +134,12 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         await ctx.progress(progress[0], progress[1], f"{progress[0]} of {progress[1]} labels")
     pdf = rendering.result()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    key = new_key(ctx.organization_id, "production", FILES)
+    await store.put(key, pdf, "application/pdf")
     async with ctx.database.transaction(tenant) as conn:
-        file_id = await conn.fetchval(Q.insert, ctx.job_id, f"labels-{stamp}.pdf", len(labels), pdf)
+        file_id = await conn.fetchval(
+            Q.insert, ctx.job_id, f"labels-{stamp}.pdf", len(labels), len(pdf), key
+        )
     return {
         "labels": len(labels),
         "bytes": len(pdf),
@@ -142,9 +148,27 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     }
 
 
-async def download(db: Database, caller: Caller, file_id: UUID) -> LabelFile:
+def runner(store: ObjectStore) -> JobHandler:
+    async def handler(ctx: JobContext) -> dict[str, Any]:
+        return await run(ctx, store)
+
+    return handler
+
+
+async def _stored(db: Database, caller: Caller, file_id: UUID) -> StoredFile:
     async with db.transaction(caller.tenant, readonly=True) as conn:
         row = await conn.fetchrow(Q.get, file_id)
     if row is None:
         raise NotFound(f"label file {file_id} does not exist or has expired")
-    return LabelFile(row["filename"], bytes(row["content"]))
+    return StoredFile.of(row)
+
+
+async def download(
+    db: Database, store: ObjectStore, caller: Caller, file_id: UUID
+) -> Response[Any]:
+    return await send(store, await _stored(db, caller, file_id), caller.tenant.organization_id)
+
+
+async def link(db: Database, store: ObjectStore, caller: Caller, file_id: UUID) -> DownloadLink:
+    stored = await _stored(db, caller, file_id)
+    return presigned(store, stored, caller.tenant.organization_id)

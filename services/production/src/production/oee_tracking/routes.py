@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -15,6 +15,7 @@ from production.http import BASE, Db, Who
 from production.label_jobs import service as labels
 from production.oee_tracking import service as oee
 from production.organization import service as settings
+from unison_objects import DownloadLink, Objects
 
 
 class JobQueued(msgspec.Struct, frozen=True):
@@ -75,18 +76,32 @@ async def request_labels(
 
 
 @get("/labels/{file_id:uuid}", media_type="application/pdf")
-async def download_labels(db: Db, caller: Who, file_id: FromPath[UUID]) -> Response[bytes]:
-    found = await labels.download(db, caller, file_id)
-    return Response(
-        found.content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
-    )
+async def download_labels(
+    db: Db, objects: Objects, caller: Who, file_id: FromPath[UUID]
+) -> Response[Any]:
+    """The PDF, streamed through the service (kept a week)."""
+    return await labels.download(db, objects, caller, file_id)
+
+
+@get("/labels/{file_id:uuid}/link")
+async def labels_link(
+    db: Db, objects: Objects, caller: Who, file_id: FromPath[UUID]
+) -> DownloadLink:
+    """A presigned link to the PDF in the object store, working without a token until
+    ``expires_at`` (for clients that reach the store: see the README)."""
+    return await labels.link(db, objects, caller, file_id)
 
 
 def reporting_router() -> Router:
     return Router(
         path=BASE,
         tags=["oee, settings, labels"],
-        route_handlers=[oee_report, get_settings, put_settings, request_labels, download_labels],
+        route_handlers=[
+            oee_report,
+            get_settings,
+            put_settings,
+            request_labels,
+            download_labels,
+            labels_link,
+        ],
     )

@@ -105,10 +105,10 @@ WHERE organization_id = app.current_org() AND inspection_id = $1 AND status <> '
 LIMIT 1;
 
 -- name: file_insert
--- A file of NCR $1 ($2 plant, $3 filename, $4 content type, $5 content).
+-- A file of NCR $1 ($2 plant, $3 filename, $4 content type, $5 size, $6 the object's key).
 INSERT INTO quality.ncr_files (organization_id, plant_id, ncr_id, filename, content_type,
-    size_bytes, content)
-VALUES (app.current_org(), $2, $1, $3, $4, length($5::bytea), $5::bytea)
+    size_bytes, object_key)
+VALUES (app.current_org(), $2, $1, $3, $4, $5, $6)
 RETURNING id, ncr_id, filename, content_type, size_bytes, uploaded_at, uploaded_by;
 
 -- name: files
@@ -118,12 +118,15 @@ FROM quality.ncr_files
 WHERE organization_id = app.current_org() AND ncr_id = $1
 ORDER BY id;
 
--- name: file_content
--- File $2 of NCR $1.
-SELECT filename, content_type, content FROM quality.ncr_files
+-- name: file_get
+-- File $2 of NCR $1: where it is (its key; the bytes themselves for a row written before
+-- the object store).
+SELECT filename, content_type, size_bytes, object_key, content FROM quality.ncr_files
 WHERE organization_id = app.current_org() AND ncr_id = $1 AND id = $2;
 
 -- name: file_delete
--- File $2 of NCR $1 deleted.
+-- File $2 of NCR $1 deleted (a trigger queues its object for deletion); its id and key
+-- back (no key: a row from before the object store).
 DELETE FROM quality.ncr_files
-WHERE organization_id = app.current_org() AND ncr_id = $1 AND id = $2;
+WHERE organization_id = app.current_org() AND ncr_id = $1 AND id = $2
+RETURNING id, object_key;

@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 
 from quality.ncrs.models import Ncr, NcrFile, NcrLot, Step
+from unison_objects import StoredFile
 from unison_pg import Queries
 from unison_pg.rows import many, one
 
@@ -143,10 +144,17 @@ async def of_inspection(conn: asyncpg.Connection, inspection_id: UUID) -> UUID |
 
 
 async def file_insert(
-    conn: asyncpg.Connection, ncr: Ncr, filename: str, content_type: str, content: bytes
+    conn: asyncpg.Connection,
+    ncr: Ncr,
+    filename: str,
+    content_type: str,
+    size_bytes: int,
+    object_key: str,
 ) -> NcrFile:
     found = one(
-        await conn.fetchrow(Q.file_insert, ncr.id, ncr.plant_id, filename, content_type, content),
+        await conn.fetchrow(
+            Q.file_insert, ncr.id, ncr.plant_id, filename, content_type, size_bytes, object_key
+        ),
         NcrFile,
     )
     assert found is not None
@@ -157,12 +165,14 @@ async def files(conn: asyncpg.Connection, ncr_id: UUID) -> list[NcrFile]:
     return many(await conn.fetch(Q.files, ncr_id), NcrFile)
 
 
-async def file_content(
+async def file_get(conn: asyncpg.Connection, ncr_id: UUID, file_id: UUID) -> StoredFile | None:
+    r = await conn.fetchrow(Q.file_get, ncr_id, file_id)
+    return None if r is None else StoredFile.of(r)
+
+
+async def file_delete(
     conn: asyncpg.Connection, ncr_id: UUID, file_id: UUID
-) -> tuple[str, str, bytes] | None:
-    r = await conn.fetchrow(Q.file_content, ncr_id, file_id)
-    return None if r is None else (r["filename"], r["content_type"], bytes(r["content"]))
-
-
-async def file_delete(conn: asyncpg.Connection, ncr_id: UUID, file_id: UUID) -> bool:
-    return str(await conn.execute(Q.file_delete, ncr_id, file_id)) == "DELETE 1"
+) -> tuple[bool, str | None]:
+    """(deleted, the object's key)."""
+    row = await conn.fetchrow(Q.file_delete, ncr_id, file_id)
+    return (False, None) if row is None else (True, row["object_key"])

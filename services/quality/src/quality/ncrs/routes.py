@@ -9,6 +9,7 @@ from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from quality.http import BASE, Cursor, Db, IfMatch, Limit, Who, required_version, tagged
+from quality.ncrs import files
 from quality.ncrs import service as ncrs
 from quality.ncrs.models import (
     DispositionDecided,
@@ -19,7 +20,7 @@ from quality.ncrs.models import (
     NcrUpdate,
     StepTaken,
 )
-from unison_web.files import attachment, upload_of
+from unison_objects import DownloadLink, Objects, receive
 from unison_web.paging import Page
 
 ONE = "/ncrs/{ncr_id:uuid}"
@@ -99,30 +100,44 @@ async def decide_disposition(
 @post(ONE + "/files", status_code=201)
 async def upload_file(
     db: Db,
+    objects: Objects,
     caller: Who,
     request: Request[Any, Any, Any],
     ncr_id: FromPath[UUID],
     filename: Annotated[str, QueryParameter(min_length=1, max_length=200)],
 ) -> NcrFile:
-    """A photo or file as the body, its type in Content-Type (at most 10 MB)."""
-    return await ncrs.add_file(db, caller, ncr_id, await upload_of(request, filename))
+    """A photo or file as the body, its type in Content-Type (at most 10 MB: 413 above,
+    415 for a type not accepted), kept in the object store."""
+    return await files.add(db, objects, caller, ncr_id, await receive(request, filename))
 
 
 @get(ONE + "/files")
 async def list_files(db: Db, caller: Who, ncr_id: FromPath[UUID]) -> list[NcrFile]:
-    return await ncrs.files(db, caller, ncr_id)
+    return await files.listed(db, caller, ncr_id)
 
 
 @get(ONE + "/files/{file_id:uuid}")
 async def download_file(
-    db: Db, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]
-) -> Response[bytes]:
-    return attachment(*await ncrs.file(db, caller, ncr_id, file_id))
+    db: Db, objects: Objects, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]
+) -> Response[Any]:
+    """The file, streamed through the service."""
+    return await files.download(db, objects, caller, ncr_id, file_id)
+
+
+@get(ONE + "/files/{file_id:uuid}/link")
+async def file_link(
+    db: Db, objects: Objects, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]
+) -> DownloadLink:
+    """A presigned link to the file in the object store, working without a token until
+    ``expires_at`` (for clients that reach the store: see the README)."""
+    return await files.link(db, objects, caller, ncr_id, file_id)
 
 
 @delete(ONE + "/files/{file_id:uuid}", status_code=204)
-async def delete_file(db: Db, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]) -> None:
-    await ncrs.delete_file(db, caller, ncr_id, file_id)
+async def delete_file(
+    db: Db, objects: Objects, caller: Who, ncr_id: FromPath[UUID], file_id: FromPath[UUID]
+) -> None:
+    await files.delete(db, objects, caller, ncr_id, file_id)
 
 
 def ncr_router() -> Router:
@@ -140,6 +155,7 @@ def ncr_router() -> Router:
             upload_file,
             list_files,
             download_file,
+            file_link,
             delete_file,
         ],
     )

@@ -18,7 +18,6 @@ from quality.ncrs.models import (
     DispositionDecided,
     Ncr,
     NcrCreate,
-    NcrFile,
     NcrFromInspection,
     NcrLot,
     NcrUpdate,
@@ -32,7 +31,6 @@ from unison_bus import announce, announce_many, uuid7
 from unison_events.quality import DispositionLot, NcrChanged, NcrDispositionDecided
 from unison_pg import Database
 from unison_web import Conflict, Invalid, NotFound, PreconditionFailed, checks, paging
-from unison_web.files import Upload
 from unison_web.paging import Page
 
 
@@ -351,38 +349,3 @@ async def on_answer(
     if ncr_id is None:
         return
     await _told(conn, organization_id, await _get(conn, ncr_id), "ncr_step")
-
-
-async def add_file(db: Database, caller: Caller, ncr_id: UUID, upload: Upload) -> NcrFile:
-    caller.require(*INSPECTORS)
-    async with db.transaction(caller.tenant) as conn:
-        ncr = await _get(conn, ncr_id)
-        if ncr.status in ("closed", "cancelled"):
-            raise Conflict(f"{ncr.number} is {ncr.status}")
-        return await repo.file_insert(
-            conn, ncr, upload.filename, upload.content_type, upload.content
-        )
-
-
-async def files(db: Database, caller: Caller, ncr_id: UUID) -> list[NcrFile]:
-    async with db.transaction(caller.tenant, readonly=True) as conn:
-        await _get(conn, ncr_id)
-        return await repo.files(conn, ncr_id)
-
-
-async def file(db: Database, caller: Caller, ncr_id: UUID, file_id: UUID) -> tuple[str, str, bytes]:
-    async with db.transaction(caller.tenant, readonly=True) as conn:
-        found = await repo.file_content(conn, ncr_id, file_id)
-    if found is None:
-        raise NotFound(f"file {file_id} of NCR {ncr_id} does not exist")
-    return found
-
-
-async def delete_file(db: Database, caller: Caller, ncr_id: UUID, file_id: UUID) -> None:
-    caller.require(*INSPECTORS)
-    async with db.transaction(caller.tenant) as conn:
-        ncr = await _get(conn, ncr_id)
-        if ncr.status in ("closed", "cancelled"):
-            raise Conflict(f"{ncr.number} is {ncr.status}: its files are part of the record")
-        if not await repo.file_delete(conn, ncr_id, file_id):
-            raise NotFound(f"file {file_id} of NCR {ncr_id} does not exist")
