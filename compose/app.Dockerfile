@@ -1,4 +1,4 @@
-# One image for every Unison process: the command picks gateway, service or worker.
+# One image for every Unison process: the command picks gateway, service, worker or job.
 FROM python:3.11-slim-bookworm
 RUN pip install --no-cache-dir uv
 WORKDIR /app
@@ -7,6 +7,11 @@ COPY libs libs
 COPY services services
 COPY gateway gateway
 COPY db db
-RUN uv sync --frozen --no-dev && useradd --system --uid 10001 unison
+# The workspace members are installed editable: compose.dev.yaml mounts the source over
+# them. .data is where unison_stack keeps state; in a container every secret comes from
+# the environment, but the directory must be the runtime user's.
+RUN uv sync --frozen --no-dev \
+ && useradd --system --uid 10001 unison \
+ && install -d -o unison -g unison /app/.data
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
 USER unison
