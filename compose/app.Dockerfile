@@ -1,6 +1,10 @@
 # One image for every Unison process: the command picks gateway, service, worker or job.
 FROM python:3.11-slim-bookworm
-RUN pip install --no-cache-dir uv
+# pg_dump / pg_restore of the server's major version, for `unison_stack backup|restore`.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/* \
+ && pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
 COPY libs libs
