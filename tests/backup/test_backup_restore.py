@@ -13,6 +13,7 @@ schedules and pg_partman's configuration.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 
 from unison_stack.backup import BackupError, backup, restore
 from unison_stack.demo import seed
-from unison_stack.paths import StatePaths
+from unison_stack.paths import TEST, StatePaths
 from unison_stack.roles import SUPERUSER
 from unison_stack.stack import TEST_PORTS, Ports, Stack
 
@@ -80,8 +81,12 @@ async def probe_queue(owner_conn: asyncpg.Connection) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def target(tmp_path: Path) -> Iterator[Stack]:
-    stack = Stack(StatePaths(tmp_path / "restored"), TARGET_PORTS, fast=True)
+def target() -> Iterator[Stack]:
+    # Under this checkout's .data, not pytest's shared temporary root: the server runs as
+    # the postgres OS user, and a concurrent pytest session resets that root to 0700.
+    base = TEST.base / "restored"
+    shutil.rmtree(base, ignore_errors=True)
+    stack = Stack(StatePaths(base), TARGET_PORTS, fast=True)
     assert stack.embedded, "the restore target is a cluster of its own"
     stack.paths.make()
     stack.cluster.init(stack.passwords[SUPERUSER])
@@ -91,6 +96,7 @@ def target(tmp_path: Path) -> Iterator[Stack]:
         yield stack
     finally:
         stack.cluster.stop("immediate")
+        shutil.rmtree(base, ignore_errors=True)
 
 
 async def _snapshot_backup(stack: Stack, file: Path) -> dict[str, tuple[int, str]]:
