@@ -4,7 +4,7 @@
 // removed, a parameter renamed, a field dropped or retyped fails `./dev test`.
 import createClient, { type Middleware } from "openapi-fetch";
 
-import type { components, paths } from "./generated/openapi";
+import type { components, paths } from "./generated/openapi.js";
 
 export type Material = components["schemas"]["Material"];
 export type MaterialCreate = components["schemas"]["MaterialCreate"];

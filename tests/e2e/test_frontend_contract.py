@@ -69,15 +69,40 @@ def _tsc(bin_dir: Path, project: Path) -> subprocess.CompletedProcess[str]:
     return _run([str(bin_dir / "tsc"), "--noEmit", "-p", str(project)], project)
 
 
-def test_the_client_type_checks_against_the_live_api(
-    npm_packages: Path, live_document: dict[str, Any], tmp_path: Path
-) -> None:
-    _generate(npm_packages, live_document, tmp_path / "openapi.json", GENERATED)
-    generated = GENERATED.read_text()
+@pytest.fixture(scope="module")
+def generated(
+    npm_packages: Path, live_document: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    source = tmp_path_factory.mktemp("openapi") / "openapi.json"
+    _generate(npm_packages, live_document, source, GENERATED)
+    return GENERATED
+
+
+def test_the_client_type_checks_against_the_live_api(npm_packages: Path, generated: Path) -> None:
+    text = generated.read_text()
     for path in ("/auth/token", "/api/inventory/materials", "/api/search/suggest"):
-        assert f'"{path}": {{' in generated, path
+        assert f'"{path}": {{' in text, path
     checked = _tsc(npm_packages, CONTRACT)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_typed_client_works_against_the_live_gateway(
+    npm_packages: Path, generated: Path, gateway_url: str
+) -> None:
+    """The compiled client (src/smoke.ts) logs in and reads through the real gateway."""
+    built = _run([str(npm_packages / "tsc"), "-p", "tsconfig.build.json"], CONTRACT)
+    assert built.returncode == 0, built.stdout + built.stderr
+    node = shutil.which("node")
+    assert node, "node is missing: ./dev installs Node.js"
+    ran = _run(
+        [node, "build/smoke.js", gateway_url, "admin@acme.test", "unison-demo"], CONTRACT, 60
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    summary = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert summary["expiresIn"] > 0
+    assert summary["materials"] > 0 and summary["label"]
+    # A job that does not exist is a problem answer, surfaced as the client's error.
+    assert summary["missingJob"] == "HTTP 404"
 
 
 def test_a_breaking_change_fails_the_check(
@@ -92,6 +117,7 @@ def test_a_breaking_change_fails_the_check(
     project = tmp_path / "contract"
     shutil.copytree(CONTRACT / "src", project / "src", ignore=shutil.ignore_patterns("generated"))
     shutil.copy(CONTRACT / "tsconfig.json", project / "tsconfig.json")
+    shutil.copy(CONTRACT / "package.json", project / "package.json")  # "type": "module"
     (project / "node_modules").symlink_to(CONTRACT / "node_modules")
     _generate(
         npm_packages, broken, tmp_path / "broken.json", project / "src/generated/openapi.d.ts"
