@@ -107,9 +107,13 @@ def test_each_file_matches_the_compose_specification(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("files", "jobs"), [(PRODUCTION, JOBS), (DEVELOPMENT, DEV_JOBS)], ids=["production", "dev"]
+    ("files", "jobs", "restart"),
+    [(PRODUCTION, JOBS, "unless-stopped"), (DEVELOPMENT, DEV_JOBS, "no")],
+    ids=["production", "dev"],
 )
-def test_compose_accepts_and_the_result_is_complete(files: list[Path], jobs: set[str]) -> None:
+def test_compose_accepts_and_the_result_is_complete(
+    files: list[Path], jobs: set[str], restart: str
+) -> None:
     config = _config(files)
     assert _schema_errors(config) == []
     services: dict[str, Any] = config["services"]
@@ -117,7 +121,9 @@ def test_compose_accepts_and_the_result_is_complete(files: list[Path], jobs: set
     for name in PROCESSES:
         service = services[name]
         assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
-        assert service.get("restart") in {"unless-stopped", "no"}, name
+        # Production brings every process back after a crash or a reboot; development
+        # leaves a crash visible.
+        assert service.get("restart") == restart, name
         limits = service.get("deploy", {}).get("resources", {}).get("limits", {})
         assert limits.get("memory") and limits.get("cpus"), f"{name} has no resource limits"
         if name not in {"postgres", "minio"}:
