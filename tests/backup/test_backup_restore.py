@@ -174,3 +174,15 @@ async def test_a_restore_refuses_a_database_that_exists(stack: Stack, tmp_path: 
         await restore(stack, file)
     with pytest.raises(BackupError, match="no backup file"):
         await restore(stack, tmp_path / f"{uuid.uuid4()}.dump")
+
+
+def test_the_commands_behind_dev_backup_and_restore(tmp_path: Path) -> None:
+    """``./dev backup FILE`` and ``./dev restore FILE`` (Taskfile -> unison_stack)."""
+    from unison_stack.__main__ import main
+
+    file = tmp_path / "cli.dump"
+    assert main(["--stack", "test", "backup", str(file)]) == 0
+    assert file.stat().st_size > 0
+    assert not file.with_name(file.name + ".partial").exists()
+    # The test database exists: restore refuses (exit 1) rather than writing into it.
+    assert main(["--stack", "test", "restore", str(file)]) == 1
