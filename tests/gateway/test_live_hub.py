@@ -67,3 +67,18 @@ def test_a_reconnecting_client_gets_what_it_missed_or_is_told_to_reload() -> Non
     hub.forget_history()
     _notify(hub, LiveUpdate(type="job.progressed", id="5", organization_id=ORG))
     assert hub.missed(client, updates[1].uid) is None
+
+
+def test_a_hub_that_started_after_the_last_seen_update_says_reload() -> None:
+    # A client saw this update through one gateway, then reconnects to a replica that
+    # started (or lost its LISTEN connection) later: its empty history proves nothing.
+    seen = LiveUpdate(type="job.progressed", id="0", organization_id=ORG)
+    replica = LiveHub()
+    client = _client()
+    assert replica.missed(client, seen.uid) is None
+    # An id created after the replica began listening, that it has not seen (still on its
+    # way, or another organization's): nothing of this organization came after it here.
+    later = LiveUpdate(type="job.progressed", id="1", organization_id=OTHER)
+    assert replica.missed(client, later.uid) == []
+    _notify(replica, LiveUpdate(type="job.progressed", id="2", organization_id=ORG))
+    assert replica.missed(client, seen.uid) is None

@@ -13,6 +13,7 @@ from gateway.admin.routes import admin_router
 from gateway.admin.service import AdminService
 from gateway.authz.enforcers import Enforcers
 from gateway.authz.middleware import access_middleware
+from gateway.cors import cors_middleware
 from gateway.live.hub import LiveHub
 from gateway.live.routes import live_route
 from gateway.passwords import Passwords
@@ -192,6 +193,8 @@ def create_gateway(settings: Settings) -> Litestar:
             on_shutdown=[gw.upstreams.close, gw.listener.stop],
             readiness_checks=_readiness_checks(gw),
             middleware=[
+                # Before the access check: a preflight carries no token.
+                cors_middleware(settings.cors_allowed_origins, settings.cors_max_age),
                 openapi_middleware(merged.document),
                 access_middleware(gw.verifier, gw.enforcers),
             ],

@@ -50,6 +50,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # name=secret pairs, comma-separated: Unison's own workers that may ask for a token of
     # any organization (the service grant), e.g. search's rebuild. Empty: none may.
     service_secrets: str = ""
+    # Browser origins allowed to call the gateway (the frontend), comma-separated, each
+    # scheme://host[:port] exactly as the browser sends it in Origin. Empty: none.
+    cors_origins: str = ""
+    cors_max_age: int = 600
 
     @property
     def service_credentials(self) -> dict[str, str]:
@@ -64,6 +68,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 )
             found[name.strip()] = secret.strip()
         return found
+
+    @property
+    def cors_allowed_origins(self) -> frozenset[str]:
+        found = set()
+        for item in filter(None, (part.strip() for part in self.cors_origins.split(","))):
+            parts = urlsplit(item)
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.netloc
+                or item != f"{parts.scheme}://{parts.netloc}"
+            ):
+                raise SettingsError(
+                    f"malformed setting UNISON_CORS_ORIGINS: {item!r} is not an origin"
+                    " (scheme://host[:port], no path, no trailing slash, no wildcard)"
+                )
+            found.add(item)
+        return frozenset(found)
 
     @property
     def services(self) -> dict[str, str]:
@@ -94,7 +115,7 @@ def parse_url_map(text: str, variable: str) -> dict[str, str]:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     settings = load(Settings, prefix="UNISON_", environ=environ)
     # Parse the maps now so a typo stops start-up, not the first request.
-    _ = settings.services, settings.ready_targets
+    _ = settings.services, settings.ready_targets, settings.cors_allowed_origins
     for field in ("access_token_ttl", "refresh_token_ttl", "login_window", "login_max_failures"):
         if getattr(settings, field) <= 0:
             raise SettingsError(f"malformed setting UNISON_{field.upper()}: must be positive")

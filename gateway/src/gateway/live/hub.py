@@ -3,7 +3,11 @@
 Every client has a bounded outbox drained by its own sender task; a client whose outbox
 is full is too slow and is dropped, so it never holds the others back. Recent updates are
 kept in a ring per organization so a client reconnecting with the id of the last update
-it saw receives what came after, or is told to reload when that id has aged out.
+it saw receives what came after, or is told to reload when that id has aged out or is
+older than anything this process can vouch for (it started, or its LISTEN connection was
+lost, after that update: a client reconnecting to another gateway replica, or to a
+restarted one). Update ids are UUIDv7, so their order is their time of creation in the
+publishing process; replicas and services need clocks in step (NTP) for that judgment.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import msgspec
 import structlog
 
 from unison_auth import Principal
+from unison_bus.event import uuid7
 from unison_bus.live import LiveUpdate
 
 log = structlog.get_logger("gateway.live")
@@ -48,6 +53,8 @@ class LiveHub:
         self._decoder = msgspec.json.Decoder(LiveUpdate)
         self.delivered = 0
         self.dropped = 0
+        # Every update created after this id was seen (while the listener stays up).
+        self._vouched_from = uuid7()
 
     def on_notify(self, payload: str) -> None:
         """Called by the listener for every ``unison_live`` notification."""
@@ -80,10 +87,13 @@ class LiveHub:
         history = self._history.get(client.principal.organization_id, deque())
         ids = [u.uid for u, _ in history]
         if since not in ids:
-            return None if history and since < ids[0] else []
+            if since < self._vouched_from or (history and since < ids[0]):
+                return None
+            return []  # newer than anything missed: nothing came after it here
         start = ids.index(since) + 1
         return [wire for update, wire in list(history)[start:] if client.wants(update)]
 
     def forget_history(self) -> None:
         """After a lost LISTEN connection the history has a gap: it cannot vouch for it."""
         self._history.clear()
+        self._vouched_from = uuid7()

@@ -67,12 +67,14 @@ async def _grant(
 @post("/token", status_code=200, summary="Issue tokens (OAuth2 token endpoint)")
 async def token(
     request: Request[Any, Any, Any], tokens: NamedDependency[TokenService]
-) -> Response[bytes]:
+) -> Response[TokenResponse]:
     """Form-encoded: ``password``, ``client_credentials``, ``refresh_token``, or the service
     grant ``urn:unison:grant-type:service`` (Unison's own workers; Basic auth with the
     service's name and secret, and ``organization_id``)."""
     issued = await _grant(request, tokens, await read_form(request))
-    return Response(msgspec.json.encode(issued), media_type="application/json", headers=NO_STORE)
+    # Typed, not pre-encoded: the OpenAPI document (and the frontend's generated types)
+    # then describe the answer.
+    return Response(issued, media_type="application/json", headers=NO_STORE)
 
 
 @post("/revoke", status_code=200, summary="Revoke a refresh token (RFC 7009)")

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import shutil
 import sys
+from pathlib import Path
 
 from unison_log import configure
 from unison_stack import commands
@@ -37,10 +38,47 @@ def _stop_object_store(stack: Stack, *, destroy: bool = False) -> None:
         shutil.rmtree(stack.paths.objects, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _backup(stack: Stack, file: Path | None) -> int:
+    from unison_stack import backup
+
+    written = backup.backup(stack, file or backup.default_file(stack))
+    print(f"backup written: {written} ({written.stat().st_size:,} bytes)")
+    return 0
+
+
+def _restore(stack: Stack, file: Path, *, replace: bool) -> int:
+    from unison_stack import backup
+    from unison_stack.supervisor import Supervisor
+
+    if replace:
+        # Nothing may write into the database while it is dropped and restored.
+        Supervisor(stack).stop_all()
+    try:
+        asyncio.run(backup.restore(stack, file, replace=replace))
+    except backup.BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {file} into {stack.database}; start with ./dev up")
+    return 0
+
+
+def _archive(stack: Stack, args: argparse.Namespace) -> int:
+    if args.command == "backup":
+        return _backup(stack, args.file)
+    return _restore(stack, args.file, replace=args.replace)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unison_stack")
     parser.add_argument("--stack", choices=["up", "test"], default="up")
     sub = parser.add_subparsers(dest="command", required=True)
+    dump = sub.add_parser("backup", help="pg_dump the whole database (custom format)")
+    dump.add_argument("file", nargs="?", type=Path, help="default .data/backups/<db>-<time>.dump")
+    load = sub.add_parser("restore", help="restore a backup into an empty database")
+    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--replace", action="store_true", help="drop the existing database first (destroys it)"
+    )
     for name, text in [
         ("up", "start the cluster, migrate, seed, start every process, wait until ready"),
         ("down", "stop every process (SIGTERM) and the cluster"),
@@ -54,10 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         ("env", "print this stack's DSNs as shell variables"),
     ]:
         sub.add_parser(name, help=text)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     configure("stack", json=False)
     stack = _stack(args.stack)
     match args.command:
+        case "backup" | "restore":
+            return _archive(stack, args)
         case "up":
             return commands.up(stack)
         case "down":
