@@ -15,6 +15,10 @@ from gateway.authz.enforcers import Enforcers
 from gateway.authz.middleware import access_middleware
 from gateway.live.hub import LiveHub
 from gateway.live.routes import live_route
+from gateway.ops_page.activity import Activity, activity_middleware
+from gateway.ops_page.login import login_routes
+from gateway.ops_page.routes import ops_page_routes
+from gateway.ops_page.session import session_middleware
 from gateway.passwords import Passwords
 from gateway.proxy.forward import Upstreams, proxy_handler
 from gateway.proxy.openapi import MergedOpenAPI, openapi_middleware
@@ -165,6 +169,13 @@ def create_gateway(settings: Settings) -> Litestar:
         assert app is not None, "the document is asked for only once the app serves"
         return app.openapi_schema.to_schema()
 
+    # Counted into the process's registry once create_app made it (see below).
+    activity: Activity | None = None
+
+    def counted() -> Activity:
+        assert activity is not None, "requests arrive only once the app exists"
+        return activity
+
     merged = MergedOpenAPI(
         settings.services,
         own_document,
@@ -180,6 +191,8 @@ def create_gateway(settings: Settings) -> Litestar:
                 auth_router,
                 admin_router,
                 live_route(gw.live),
+                *ops_page_routes,
+                *login_routes(counted, settings.refresh_token_ttl),
                 proxy_handler(gw.upstreams),
             ],
             schemas=["identity"],
@@ -192,6 +205,8 @@ def create_gateway(settings: Settings) -> Litestar:
             on_shutdown=[gw.upstreams.close, gw.listener.stop],
             readiness_checks=_readiness_checks(gw),
             middleware=[
+                activity_middleware(counted),
+                session_middleware,
                 openapi_middleware(merged.document),
                 access_middleware(gw.verifier, gw.enforcers),
             ],
@@ -199,4 +214,6 @@ def create_gateway(settings: Settings) -> Litestar:
         )
     )
     app.state.gateway = gw
+    activity = Activity(app.state.metrics.registry)
+    app.state.ops_activity = activity
     return app
