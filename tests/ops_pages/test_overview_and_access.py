@@ -94,5 +94,10 @@ def test_the_session_cookie_is_http_only_and_refused_across_sites(
         },
     )
     assert elsewhere.headers["location"] == "/admin/ops"
+    # An expired page session comes back through the form and the refresh cookie.
+    api.cookies.delete("unison_ops")
+    again = api.get("/auth/login", params={"next": "/admin/ops"})
+    assert again.status_code == 303 and again.headers["location"] == "/admin/ops"
+    assert "unison_ops=" in again.headers.get("set-cookie", "")
     wrong = api.post("/auth/login", data={"username": "admin@acme.test", "password": "nope"})
     assert wrong.status_code == 400 and "Wrong e-mail or password" in wrong.text
