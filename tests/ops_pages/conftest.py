@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -94,4 +95,31 @@ def admin_browser(gateway_url: str) -> Iterator[webdriver.Chrome]:
 
 
 def wait(driver: webdriver.Chrome, seconds: float = 60) -> WebDriverWait[webdriver.Chrome]:
-    return WebDriverWait(driver, seconds, poll_frequency=0.2)
+    # The page swaps its panels when an update arrives: an element found a moment ago
+    # may be gone; the condition is simply asked again.
+    return WebDriverWait(
+        driver,
+        seconds,
+        poll_frequency=0.2,
+        ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
+    )
+
+
+def click(driver: webdriver.Chrome, xpath: str) -> None:
+    """Click what ``xpath`` finds now, again if the panels were swapped under it."""
+
+    def clicked(d: webdriver.Chrome) -> bool:
+        d.find_element(By.XPATH, xpath).click()
+        return True
+
+    wait(driver, 20).until(clicked)
+
+
+def text_of(driver: webdriver.Chrome, xpath: str) -> str:
+    return str(wait(driver, 20).until(lambda d: d.find_element(By.XPATH, xpath).text))
+
+
+def attribute_of(driver: webdriver.Chrome, xpath: str, name: str) -> str:
+    return str(
+        wait(driver, 20).until(lambda d: d.find_element(By.XPATH, xpath).get_attribute(name))
+    )

@@ -15,7 +15,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from tests.ops_pages.conftest import screenshot, token_of, wait
+from tests.ops_pages.conftest import attribute_of, click, screenshot, text_of, token_of, wait
 from unison_web.ops_page.layout import SERVICES
 
 pytestmark = pytest.mark.e2e
@@ -75,14 +75,14 @@ def test_every_service_page_shows_its_figures(
     for service in SERVICES:
         admin_browser.get(f"{gateway_url}/api/{service}/admin/ops")
         assert admin_browser.title.startswith(service.capitalize())
-        queues = admin_browser.find_elements(By.CSS_SELECTOR, "[data-queue]")
-        assert {q.get_attribute("data-queue") for q in queues} == {
-            f"{service}_events",
-            f"{service}_jobs",
-            f"{service}_events_dlq",
-        }
-        schedules = admin_browser.find_element(By.ID, "schedules").text
-        assert "cache-cleanup" in schedules
+        queues = wait(admin_browser, 20).until(
+            lambda d: {
+                q.get_attribute("data-queue")
+                for q in d.find_elements(By.CSS_SELECTOR, "[data-queue]")
+            }
+        )
+        assert queues == {f"{service}_events", f"{service}_jobs", f"{service}_events_dlq"}
+        assert "cache-cleanup" in text_of(admin_browser, "//*[@id='schedules']")
         wait(admin_browser, 20).until(lambda d: d.find_element(By.ID, "live").text == "Live")
         screenshot(admin_browser, f"service-{service}")
 
@@ -99,12 +99,11 @@ def test_a_dead_letter_appears_live_and_replay_and_purge_clear_it(
     theirs = _send_unhandled(owner_dsn, _org(globex))
     mine = _send_unhandled(owner_dsn, _org(acme))
     # The worker fails it twice, dead-letters it, and the page hears of it over /ws.
-    row = wait(admin_browser).until(
-        lambda d: d.find_elements(By.XPATH, f"//tr[@data-event='{mine}']")
-    )[0]
-    assert "no handler for topic 'inventory.test.unhandled'" in row.text
+    row = f"//tr[@data-event='{mine}']"
+    wait(admin_browser).until(lambda d: d.find_elements(By.XPATH, row))
+    assert "no handler for topic 'inventory.test.unhandled'" in text_of(admin_browser, row)
     assert admin_browser.execute_script("return window.notReloaded") is True
-    assert _dlq_depth(admin_browser) == depth_before + 1
+    wait(admin_browser).until(lambda d: _dlq_depth(d) == depth_before + 1)
 
     # Globex's letter exists, and is not on acme's page.
     wait(admin_browser).until(lambda _: theirs in _letter_ids(api, globex))
@@ -112,14 +111,14 @@ def test_a_dead_letter_appears_live_and_replay_and_purge_clear_it(
     assert theirs not in admin_browser.page_source
     screenshot(admin_browser, "service-inventory-dead-letter")
 
-    letter_id = row.get_attribute("data-letter")
-    row.find_element(By.XPATH, ".//button[text()='Replay']").click()
+    letter_id = attribute_of(admin_browser, row, "data-letter")
+    click(admin_browser, f"{row}//button[text()='Replay']")
     wait(admin_browser).until(
         lambda d: not d.find_elements(By.XPATH, f"//tr[@data-letter='{letter_id}']")
     )
     # Replayed, it fails again (no handler) and comes back as a new letter: purge it.
     wait(admin_browser).until(lambda d: d.find_elements(By.XPATH, f"//tr[@data-event='{mine}']"))
-    admin_browser.find_element(By.XPATH, "//button[text()='Purge']").click()
+    click(admin_browser, "//button[text()='Purge']")
     admin_browser.switch_to.alert.accept()
     wait(admin_browser).until(
         lambda d: not d.find_elements(By.XPATH, f"//tr[@data-event='{mine}']")
@@ -165,10 +164,9 @@ def test_a_jobs_progress_moves_live_and_cancel_stops_it(
         return len(seen - {"0"}) >= 2  # two different progress figures, live
 
     wait(admin_browser).until(moved)
-    width = admin_browser.find_element(By.XPATH, f"{row}//div[contains(@class, 'meter')]/span")
-    assert width.get_attribute("style")
+    assert attribute_of(admin_browser, f"{row}//div[contains(@class, 'meter')]/span", "style")
     screenshot(admin_browser, "service-production-job")
-    admin_browser.find_element(By.XPATH, f"{row}//button[text()='Cancel']").click()
+    click(admin_browser, f"{row}//button[text()='Cancel']")
     wait(admin_browser).until(
         lambda d: d.find_element(By.XPATH, row).get_attribute("data-status") == "cancelled"
     )
@@ -176,3 +174,9 @@ def test_a_jobs_progress_moves_live_and_cancel_stops_it(
     status = api.get(f"/api/production/jobs/{job}", headers={"Authorization": f"Bearer {acme}"})
     assert status.json()["status"] == "cancelled"
     assert theirs not in admin_browser.page_source  # globex's job is not on acme's page
+    # Nor can acme's admin cancel it by its id.
+    other = api.post(
+        f"/api/production/admin/ops/jobs/{theirs}/cancel",
+        headers={"Authorization": f"Bearer {acme}"},
+    )
+    assert other.status_code == 404

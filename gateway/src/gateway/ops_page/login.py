@@ -8,11 +8,11 @@ access cookie expired comes back here and is signed in again with its refresh co
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from gateway.ops_page.activity import Activity
 from gateway.ops_page.session import (
@@ -51,7 +51,7 @@ def login_routes(activity_of: Callable[[], Activity], refresh_ttl: int) -> list[
     async def login_form(
         request: Request[Any, Any, Any],
         tokens: NamedDependency[TokenService],
-        next_path: str | None = Parameter(query="next", default=None, max_length=300),
+        next_path: Annotated[str | None, QueryParameter(name="next", max_length=300)] = None,
     ) -> Response[str]:
         target = safe_next(next_path)
         remembered = cookie(request.scope, REFRESH_COOKIE)

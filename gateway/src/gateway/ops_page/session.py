@@ -21,9 +21,10 @@ from urllib.parse import quote, urlsplit
 
 from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.problems import original_path, send_problem
+from unison_web.ops_page.layout import refused_page
 
 ACCESS_COOKIE = "unison_ops"
 REFRESH_COOKIE = "unison_ops_refresh"
@@ -33,6 +34,7 @@ LOGIN_PATH = "/auth/login"
 _PAGE = re.compile(r"^(/admin/ops|/api/[a-z]+/admin/ops)$")
 _COOKIE_PATHS = re.compile(r"^(/admin/ops(/.*)?|/api/[a-z]+/admin/.*|/ws)$")
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+_REFUSED_CSP = b"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -103,9 +105,47 @@ def session_middleware(app: ASGIApp) -> ASGIApp:
         headers = [(k, v) for k, v in scope.get("headers", []) if k != b"cookie"]
         headers.append((b"authorization", f"Bearer {token}".encode("latin-1")))
         scope["headers"] = headers
+        if scope["type"] == ScopeType.HTTP and scope.get("method") == "GET" and is_page(path):
+            send = _page_refusals(send, path)
         await app(scope, receive, send)
 
     return middleware
+
+
+def _page_refusals(send: Send, path: str) -> Send:
+    """A page a browser navigated to: an expired session goes back to the form, a refusal
+    becomes a page a person can read (the problem+json body is dropped)."""
+    replaced = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal replaced
+        if message["type"] == "http.response.start" and message["status"] in (401, 403):
+            replaced = True
+            if message["status"] == 401:
+                await _redirect(send, f"{LOGIN_PATH}?next={quote(path)}")
+                return
+            body = refused_page().encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 403,
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"cache-control", b"no-store"),
+                        (
+                            b"content-security-policy",
+                            b"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+                        ),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        if not replaced:
+            await send(message)
+
+    return wrapped
 
 
 def _refusal(scope: Scope) -> str | None:

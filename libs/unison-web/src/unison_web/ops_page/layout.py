@@ -103,3 +103,17 @@ def login_page(*, next_path: str, error: str | None = None, status: int = 200) -
   <button class="primary" type="submit">Sign in</button>
 </form></body></html>"""
     return html_response(body, status=status, nonce=nonce)
+
+
+def refused_page() -> str:
+    """What a signed-in browser without the admin role sees instead of a problem+json."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>403 Forbidden · Unison Ops</title><style>{_asset("ops.css")}</style></head>
+<body><form class="login" method="post" action="/auth/logout">
+  <h1>403 · Forbidden</h1>
+  <p>Your account may not open the ops pages: they need the admin role of your
+  organization.</p>
+  <button class="primary" type="submit">Sign in as someone else</button>
+</form></body></html>"""
