@@ -32,6 +32,10 @@ def test_the_overview_shows_every_process_and_links_each_service_page(
     )
     expected = {*SERVICES, *(f"{s}-worker" for s in SERVICES)}
     assert components == dict.fromkeys(expected, "true")
+    # Each service's figures for acme, asked by the gateway with the admin's own token.
+    for service in SERVICES:
+        handled = text_of(admin_browser, f"//tr[@data-component='{service}']/td[6]")
+        assert handled.isdigit(), (service, handled)
     activity = text_of(admin_browser, "//*[@id='activity']")
     issued = int(activity.split("Issued since start")[1].split()[0])
     refused = int(activity.split("Refused since start")[1].split()[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Request, Response, get
@@ -9,6 +10,7 @@ from litestar.di import NamedDependency
 
 from gateway.ops_page import health, view
 from gateway.ops_page.activity import Activity
+from gateway.ops_page.summaries import summaries
 from unison_auth import Principal
 from unison_web.auth import require_role
 from unison_web.observability import Metrics
@@ -20,11 +22,20 @@ async def _panels(request: Request[Any, Any, Any], principal: Principal) -> str:
     gw = request.app.state.gateway
     activity: Activity = request.app.state.ops_activity
     metrics: Metrics = request.app.state.metrics
-    parts = await health.components(
-        gw.upstreams.client, gw.settings.ready_targets, gw.settings.ready_timeout
+    parts, figures = await asyncio.gather(
+        health.components(
+            gw.upstreams.client, gw.settings.ready_targets, gw.settings.ready_timeout
+        ),
+        summaries(
+            gw.upstreams.client,
+            gw.settings.services,
+            request.headers.get("authorization", ""),
+            gw.settings.ready_timeout,
+        ),
     )
     return view.panels(
         parts,
+        figures,
         gw.live,
         principal.organization_id,
         activity,

@@ -11,12 +11,26 @@ from gateway.ops_page.activity import Activity
 from gateway.ops_page.health import Component
 from unison_web.observability import Metrics
 from unison_web.ops_page.charts import bar_chart
-from unison_web.ops_page.fmt import badge, ms, tile
+from unison_web.ops_page.data import ServiceSummary
+from unison_web.ops_page.fmt import age, badge, ms, tile
 from unison_web.ops_page.layout import SERVICES, service_page
 from unison_web.ops_page.render import recent_errors, traffic_tiles
 
 
-def _health(parts: list[Component]) -> str:
+def _figures(summary: ServiceSummary | None) -> str:
+    if summary is None:
+        return '<td class="num muted">—</td>' * 3
+    letters = badge(str(summary.dead_letters), "bad") if summary.dead_letters else "0"
+    backlog = str(summary.backlog)
+    if summary.oldest_seconds is not None:
+        backlog += f' <span class="muted">oldest {age(summary.oldest_seconds)}</span>'
+    return (
+        f'<td class="num">{backlog}</td><td class="num">{letters}</td>'
+        f'<td class="num">{summary.handled_last_hour}</td>'
+    )
+
+
+def _health(parts: list[Component], figures: dict[str, ServiceSummary]) -> str:
     rows = []
     for c in parts:
         service = c.name.removesuffix("-worker")
@@ -33,11 +47,15 @@ def _health(parts: list[Component]) -> str:
             f'<tr data-component="{escape(c.name)}" data-ready="{str(c.ready).lower()}">'
             f'<td>{link}</td><td>{state}</td><td><div class="checks">{checks}</div>'
             f"{'' if c.ready else f'<div class=error>{escape(c.detail)}</div>'}</td>"
+            f"{_figures(figures.get(c.name))}"
             f'<td class="num">{ms(c.answered_ms)} ms</td></tr>'
         )
     return (
-        '<section class="card span-7" id="health"><h2>Services and workers</h2><table><thead>'
-        "<tr><th>Process</th><th>State</th><th>Checks</th><th class=num>Answered in</th></tr>"
+        '<section class="card span-12" id="health"><h2>Services and workers'
+        ' <span class="muted">figures for your organization</span></h2><table><thead>'
+        "<tr><th>Process</th><th>State</th><th>Checks</th><th class=num>Backlog</th>"
+        "<th class=num>Dead letters</th><th class=num>Handled 1 h</th>"
+        "<th class=num>Answered in</th></tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table></section>"
     )
 
@@ -71,6 +89,7 @@ def _activity(activity: Activity) -> str:
 
 def panels(
     parts: list[Component],
+    figures: dict[str, ServiceSummary],
     live: LiveHub,
     organization_id: UUID,
     activity: Activity,
@@ -112,9 +131,9 @@ def panels(
     )
     return (
         f'<section class="tiles">{tiles}</section><div class="grid">'
-        + _health(parts)
-        + _activity(activity)
+        + _health(parts, figures)
         + chart
-        + recent_errors(list(reversed(metrics.window.errors)))
+        + _activity(activity)
+        + recent_errors(list(reversed(metrics.window.errors)), span="span-12")
         + "</div>"
     )

@@ -95,6 +95,16 @@ class ServiceView(msgspec.Struct, frozen=True):
     errors: list[RecentError]  # newest first
 
 
+class ServiceSummary(msgspec.Struct, frozen=True):
+    """The few figures the gateway's overview shows per service (caller's organization)."""
+
+    service: str
+    backlog: int
+    oldest_seconds: float | None
+    dead_letters: int
+    handled_last_hour: int
+
+
 @cache
 def queries(service: str) -> Queries:
     if not service.isidentifier():
@@ -181,4 +191,19 @@ async def service_view(db: Database, service: str, tenant: Tenant, metrics: Metr
         traffic=metrics.window.traffic(),
         pool=Pool(size, idle, most),
         errors=list(reversed(metrics.window.errors)),
+    )
+
+
+async def service_summary(db: Database, service: str, tenant: Tenant) -> ServiceSummary:
+    queues, (handled, _jobs) = await asyncio.gather(
+        _queues(db, service, str(tenant.organization_id)), _tenant_reads(db, service, tenant)
+    )
+    waiting = [q for q in queues if not q.queue.endswith("_dlq")]
+    ages = [q.oldest_seconds for q in waiting if q.oldest_seconds is not None]
+    return ServiceSummary(
+        service=service,
+        backlog=sum(q.depth for q in waiting),
+        oldest_seconds=max(ages) if ages else None,
+        dead_letters=sum(q.depth for q in queues if q.queue.endswith("_dlq")),
+        handled_last_hour=sum(handled),
     )

@@ -19,7 +19,7 @@ from unison_pg import Database, Tenant
 from unison_web.auth import require_role
 from unison_web.errors import NotFound
 from unison_web.observability import Metrics
-from unison_web.ops_page.data import queries, service_view
+from unison_web.ops_page.data import ServiceSummary, queries, service_summary, service_view
 from unison_web.ops_page.layout import html_response, page
 from unison_web.ops_page.render import panels
 
@@ -64,6 +64,15 @@ def ops_page_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
         view = await service_view(database, service, tenant, _metrics(request))
         return html_response(panels(view))
 
+    @get(f"{base}/summary", tags=["ops"])
+    async def ops_summary(
+        principal: NamedDependency[Principal], tenant: NamedDependency[Tenant]
+    ) -> ServiceSummary:
+        """Backlog, oldest waiting message, dead letters and events handled in the last
+        hour, for the caller's organization (the gateway's overview shows them)."""
+        require_role(principal, "admin")
+        return await service_summary(database, service, tenant)
+
     @post(f"{base}/jobs/{{job_id:uuid}}/cancel", tags=["ops"], status_code=202)
     async def cancel_job(
         principal: NamedDependency[Principal],
@@ -83,4 +92,4 @@ def ops_page_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
             )
         return CancelRequested(row["id"], row["status"])
 
-    return [ops_page, ops_panels, cancel_job]
+    return [ops_page, ops_panels, ops_summary, cancel_job]
