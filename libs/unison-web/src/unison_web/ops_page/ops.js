@@ -33,7 +33,8 @@
       .then(function (html) { if (html !== null) root.innerHTML = html; })
       .catch(function () { /* the next tick retries */ });
   }
-  function soon() { if (!pending) pending = setTimeout(refresh, 300); }
+  // A burst of updates (a dead-letter storm) costs one re-read a second, not one each.
+  function soon() { if (!pending) pending = setTimeout(refresh, 1000); }
 
   function progressed(update) {
     var row = root.querySelector('[data-job="' + update.id + '"]');
