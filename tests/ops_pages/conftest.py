@@ -69,6 +69,7 @@ def sign_in(driver: webdriver.Chrome, gateway_url: str, email: str, page: str) -
     """Open ``page``; the gateway sends the browser to its form; sign in there."""
     driver.get(gateway_url + page)
     WebDriverWait(driver, 20).until(lambda d: "/auth/login" in d.current_url)
+    screenshot(driver, "sign-in")
     driver.find_element(By.ID, "username").send_keys(email)
     driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
