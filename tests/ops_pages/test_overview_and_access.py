@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import uuid
+
 import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 from tests.ops_pages.browser import chromium
-from tests.ops_pages.conftest import click, screenshot, sign_in, text_of, token_of, wait
+from tests.ops_pages.conftest import (
+    attribute_of,
+    click,
+    screenshot,
+    sign_in,
+    text_of,
+    token_of,
+    wait,
+)
+from unison_stack.supervisor import Supervisor
 from unison_web.ops_page.layout import SERVICES
 
 pytestmark = pytest.mark.e2e
@@ -107,3 +121,37 @@ def test_the_session_cookie_is_http_only_and_refused_across_sites(
     assert "unison_ops=" in again.headers.get("set-cookie", "")
     wrong = api.post("/auth/login", data={"username": "admin@acme.test", "password": "nope"})
     assert wrong.status_code == 400 and "Wrong e-mail or password" in wrong.text
+
+
+def test_a_stopped_service_shows_as_not_ready_and_its_503_with_the_request_id(
+    admin_browser: webdriver.Chrome,
+    gateway_url: str,
+    api: httpx.Client,
+    running_stack: Supervisor,
+) -> None:
+    search = next(s for s in running_stack.specs if s.name == "search")
+    pid = running_stack.pid_of(search)
+    assert pid is not None
+    os.killpg(pid, signal.SIGTERM)  # the process this package's fixture started
+    try:
+        wait(admin_browser, 30).until(lambda _: running_stack.pid_of(search) is None)
+        request_id = f"ops-test-{uuid.uuid4().hex[:12]}"
+        token = token_of(api, "admin@acme.test")
+        refused = api.get(
+            "/api/search/suggest",
+            params={"q": "pump"},
+            headers={"Authorization": f"Bearer {token}", "X-Request-ID": request_id},
+        )
+        assert refused.status_code == 503
+
+        admin_browser.get(f"{gateway_url}/admin/ops")
+        row = "//tr[@data-component='search']"
+        assert attribute_of(admin_browser, row, "data-ready") == "false"
+        assert "unreachable" in text_of(admin_browser, row)
+        errors = text_of(admin_browser, "//*[@id='recent-errors']")
+        assert request_id in errors and "503" in errors and "/api/search/suggest" in errors
+        screenshot(admin_browser, "overview-search-down")
+    finally:
+        running_stack.start(search)
+        state = asyncio.run(running_stack.wait_ready(timeout=60))
+        assert all(state.values()), state

@@ -43,12 +43,13 @@ def _health(parts: list[Component], figures: dict[str, ServiceSummary]) -> str:
             badge(name, "ok" if ok else "bad") for name, ok in sorted(c.checks.items())
         )
         state = badge("ready", "ok") if c.ready else badge("not ready", "bad")
+        answered = "—" if c.answered_ms is None else f"{ms(c.answered_ms)} ms"
         rows.append(
             f'<tr data-component="{escape(c.name)}" data-ready="{str(c.ready).lower()}">'
             f'<td>{link}</td><td>{state}</td><td><div class="checks">{checks}</div>'
             f"{'' if c.ready else f'<div class=error>{escape(c.detail)}</div>'}</td>"
             f"{_figures(figures.get(c.name))}"
-            f'<td class="num">{ms(c.answered_ms)} ms</td></tr>'
+            f'<td class="num">{answered}</td></tr>'
         )
     return (
         '<section class="card span-12" id="health"><h2>Services and workers'
