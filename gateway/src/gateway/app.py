@@ -16,6 +16,10 @@ from gateway.authz.middleware import access_middleware
 from gateway.cors import cors_middleware
 from gateway.live.hub import LiveHub
 from gateway.live.routes import live_route
+from gateway.ops_page.activity import Activity, activity_middleware
+from gateway.ops_page.login import login_routes
+from gateway.ops_page.routes import ops_page_routes
+from gateway.ops_page.session import session_middleware
 from gateway.passwords import Passwords
 from gateway.proxy.forward import Upstreams, proxy_handler
 from gateway.proxy.openapi import MergedOpenAPI, openapi_middleware
@@ -166,6 +170,13 @@ def create_gateway(settings: Settings) -> Litestar:
         assert app is not None, "the document is asked for only once the app serves"
         return app.openapi_schema.to_schema()
 
+    # Counted into the process's registry once create_app made it (see below).
+    activity: Activity | None = None
+
+    def counted() -> Activity:
+        assert activity is not None, "requests arrive only once the app exists"
+        return activity
+
     merged = MergedOpenAPI(
         settings.services,
         own_document,
@@ -181,6 +192,8 @@ def create_gateway(settings: Settings) -> Litestar:
                 auth_router,
                 admin_router,
                 live_route(gw.live),
+                *ops_page_routes,
+                *login_routes(counted, settings.refresh_token_ttl),
                 proxy_handler(gw.upstreams),
             ],
             schemas=["identity"],
@@ -195,6 +208,8 @@ def create_gateway(settings: Settings) -> Litestar:
             middleware=[
                 # Before the access check: a preflight carries no token.
                 cors_middleware(settings.cors_allowed_origins, settings.cors_max_age),
+                activity_middleware(counted),
+                session_middleware,
                 openapi_middleware(merged.document),
                 access_middleware(gw.verifier, gw.enforcers),
             ],
@@ -202,4 +217,6 @@ def create_gateway(settings: Settings) -> Litestar:
         )
     )
     app.state.gateway = gw
+    activity = Activity(app.state.metrics.registry)
+    app.state.ops_activity = activity
     return app

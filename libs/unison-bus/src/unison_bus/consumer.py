@@ -22,6 +22,7 @@ import msgspec
 import structlog
 
 from unison_bus.event import Event, EventTypes
+from unison_bus.live import LiveUpdate, notify_live
 from unison_bus.queue_loop import LoopSettings, QueueLoop
 from unison_pg import Database, DatabaseUnavailable
 from unison_pg.database import is_connection_error
@@ -234,15 +235,34 @@ class Consumer(QueueLoop):
                     letter = _dead_letter(
                         self.queue, msg_id, read_ct, topic, body, headers, exc, summary
                     )
-                    await conn.execute(
+                    letter_id = await conn.fetchval(
                         "SELECT pgmq.send($1, $2::text::jsonb)", self.dead_letter_queue, letter
                     )
                     await self.ack(conn, msg_id)
+                    await _announce(conn, self.queue, letter_id, topic, headers)
                     log.error("event_dead_lettered", queue=self.queue, msg_id=msg_id, topic=topic)
                 else:
                     await self.delay(conn, msg_id, self.settings.backoff(read_ct))
         except DatabaseUnavailable:
             pass  # the visibility timeout brings it back anyway
+
+
+async def _announce(
+    conn: asyncpg.Connection, queue: str, letter_id: int, topic: str, headers: str | None
+) -> None:
+    """Ops pages of the event's organization learn of the dead letter (its id in the
+    dead-letter queue) when it commits."""
+    try:
+        organization = UUID(msgspec.json.decode(headers or "{}", type=_Headers).organization_id)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError):
+        return  # no organization to tell: nobody's page may show it
+    update = LiveUpdate(
+        type="ops.dead_lettered",
+        id=str(letter_id),
+        organization_id=organization,
+        data={"queue": queue, "topic": topic},
+    )
+    await notify_live(conn, update)
 
 
 def _dead_letter(

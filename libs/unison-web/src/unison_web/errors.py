@@ -215,6 +215,8 @@ def _handle_postgres(
 
 def _handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     log.error("unhandled_error", path=request.url.path, exc_info=exc)
+    # The ops page's ring of recent errors names the kind, never the message (no data).
+    request.scope.setdefault("state", {})["unhandled_error"] = type(exc).__name__
     return problem(request, 500, "Internal server error", "an unexpected error occurred")
 
 

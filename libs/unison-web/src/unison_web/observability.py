@@ -16,6 +16,8 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from unison_web.request_window import RequestWindow
+
 log = structlog.get_logger("unison_web.access")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -45,6 +47,8 @@ class Metrics:
             registry=self.registry,
         )
         self.service = service
+        # The ops page's view of now: per-minute counts, latencies, recent 5xx.
+        self.window = RequestWindow()
 
 
 def request_id_of(scope: Scope) -> str:
@@ -86,6 +90,15 @@ def observability_middleware(metrics: Metrics) -> Any:
                 metrics.requests.labels(metrics.service, method, route, str(status)).inc()
                 metrics.latency.labels(metrics.service, method, route).observe(elapsed)
                 if scope.get("path") not in _QUIET:
+                    state = scope.get("state", {})
+                    metrics.window.record(
+                        method,
+                        str(scope.get("path", "")),
+                        status,
+                        elapsed,
+                        request_id,
+                        state.get("unhandled_error"),
+                    )
                     principal = scope.get("state", {}).get("principal")
                     log.info(
                         "request_handled",

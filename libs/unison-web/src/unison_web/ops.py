@@ -17,9 +17,11 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, QueryParameter
 
 from unison_auth import Principal
+from unison_bus.live import LiveUpdate, notify_live
 from unison_pg import Database, Tenant
 from unison_web import NotFound
 from unison_web.auth import require_role
+from unison_web.ops_page import ops_page_routes
 from unison_web.paging import Page, check_limit, decode_cursor, encode_cursor
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
@@ -102,6 +104,17 @@ def _letter(row: Any) -> DeadLetter:
     )
 
 
+async def _letters_changed(conn: Any, service: str, principal: Principal, verb: str) -> None:
+    # Open ops pages of the organization refresh their dead-letter list.
+    update = LiveUpdate(
+        type=f"ops.dead_letters_{verb}",
+        id=service,
+        organization_id=principal.organization_id,
+        data={"service": service},
+    )
+    await notify_live(conn, update)
+
+
 def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
     """Routes under ``/api/<service>/admin`` and ``/api/<service>/jobs``."""
     dlq = f"pgmq.q_{service}_events_dlq"
@@ -150,6 +163,7 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
                 await conn.execute(
                     "SELECT pgmq.delete($1, $2::bigint)", f"{service}_events_dlq", row["msg_id"]
                 )
+            await _letters_changed(conn, service, principal, "replayed")
         return len(rows)
 
     @post(f"{base}/admin/dead-letters/{{msg_id:int}}/replay", tags=["ops"], status_code=200)
@@ -171,6 +185,7 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
             status = await conn.execute(
                 f"DELETE FROM {dlq} WHERE {mine}", str(principal.organization_id)
             )
+            await _letters_changed(conn, service, principal, "purged")
         return Purged(int(status.split()[-1]))
 
     @get(f"{base}/admin/schedules", tags=["ops"])
@@ -200,6 +215,7 @@ def ops_routes(service: str, database: Database) -> list[HTTPRouteHandler]:
         replay_all,
         purge,
         schedules,
+        *ops_page_routes(service, database),
     ]
 
 
