@@ -18,6 +18,7 @@ from unison_web.auth import TokenVerifier, auth_middleware, provide_principal, p
 from unison_web.errors import EXCEPTION_HANDLERS
 from unison_web.health import Readiness, ReadinessCheck, health_handlers
 from unison_web.observability import Metrics, observability_middleware
+from unison_web.openapi_types import TimeOfDaySchema
 
 
 def _default_db_dir() -> Path:
@@ -73,6 +74,7 @@ def create_app(spec: ServiceApp) -> Litestar:
         dependencies=dependencies,
         exception_handlers=dict(EXCEPTION_HANDLERS),
         middleware=middleware,
+        plugins=[TimeOfDaySchema()],
         on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=OpenAPIConfig(

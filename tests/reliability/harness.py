@@ -1,0 +1,169 @@
+"""The reliability suite's own Unison: a cluster and every process, on ports of its own.
+
+Faults here kill PostgreSQL and processes, so the suite never shares the test cluster or
+the end-to-end stack: it runs on ``.data/reliability`` (PostgreSQL 55436, gateway 38000,
+services 38101.., each moved by ``UNISON_TEST_PORT_OFFSET``).
+
+``UNISON_RELIABILITY=full`` (what ``./dev reliability`` sets) runs every part longer and
+with more examples; the quick form is what ``./dev test`` and CI run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import dataclasses
+import json
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from unison_stack.demo import seed
+from unison_stack.paths import ROOT, StatePaths
+from unison_stack.stack import TEST_PORT_OFFSET, Ports, Stack
+from unison_stack.supervisor import ProcessSpec, Supervisor
+
+DEMO_PASSWORD = "unison-demo"
+ADMIN = "admin@acme.test"
+RELIABILITY_PORTS = Ports(
+    postgres=55436 + TEST_PORT_OFFSET,
+    gateway=38000 + TEST_PORT_OFFSET,
+    first_service=38101 + TEST_PORT_OFFSET,
+)
+# The processes' own settings for this stack: tokens that outlive a long fuzz run, and a
+# login limit per address that thousands of fuzzed bad logins from 127.0.0.1 do not reach
+# (the limit itself is tested in tests/gateway).
+STACK_ENV = {
+    "UNISON_ACCESS_TOKEN_TTL": "7200",
+    "UNISON_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
+    "UNISON_LOGIN_MAX_FAILURES": "1000000",
+}
+
+
+def full() -> bool:
+    return os.environ.get("UNISON_RELIABILITY", "quick") == "full"
+
+
+def reliability_stack() -> Stack:
+    return Stack(StatePaths(ROOT / ".data" / "reliability"), RELIABILITY_PORTS, fast=True)
+
+
+def supervisor_for(stack: Stack) -> Supervisor:
+    supervisor = Supervisor(stack)
+    supervisor.specs = [
+        dataclasses.replace(spec, env={**spec.env, **STACK_ENV}) for spec in supervisor.specs
+    ]
+    return supervisor
+
+
+def start(stack: Stack) -> Supervisor:
+    """A fresh cluster with the demo data and every process answering ready."""
+    supervisor = supervisor_for(stack)
+    supervisor.stop_all()  # leftovers of an interrupted run
+    stack.cluster.destroy()
+    asyncio.run(stack.prepare_database())
+    asyncio.run(seed(stack.owner_dsn))
+    supervisor.start_all()
+    state = asyncio.run(supervisor.wait_ready(timeout=180))
+    if not all(state.values()):
+        supervisor.stop_all()
+        raise RuntimeError(f"reliability stack not ready: {state}; logs in {stack.paths.logs}")
+    return supervisor
+
+
+def stop(stack: Stack, supervisor: Supervisor) -> None:
+    supervisor.stop_all()
+    stack.cluster.destroy()
+
+
+def spec(supervisor: Supervisor, name: str) -> ProcessSpec:
+    return next(s for s in supervisor.specs if s.name == name)
+
+
+def gateway_url(supervisor: Supervisor) -> str:
+    return f"http://127.0.0.1:{supervisor.stack.ports.gateway}"
+
+
+def password_token(gateway: str, email: str = ADMIN) -> str:
+    response = httpx.post(
+        f"{gateway}/auth/token",
+        data={"grant_type": "password", "username": email, "password": DEMO_PASSWORD},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+@dataclass(frozen=True)
+class Exit:
+    """How a process ended after a signal: its exit status and how long it took."""
+
+    code: int | None  # None: still running when we gave up
+    seconds: float
+
+
+def signal_and_wait(
+    supervisor: Supervisor, name: str, sig: signal.Signals, *, timeout: float = 30.0
+) -> Exit:
+    """Send ``sig`` to one process (the supervisor started it: it is our child, so its exit
+    status can be read) and wait for it to end."""
+    target = spec(supervisor, name)
+    pid = supervisor.pid_of(target)
+    assert pid is not None, f"{name} is not running"
+    sent = time.monotonic()
+    os.kill(pid, sig)
+    deadline = sent + timeout
+    while time.monotonic() < deadline:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # not our child: only liveness can be seen
+            done, status = (pid, 0) if not _alive(pid) else (0, 0)
+        if done == pid:
+            with contextlib.suppress(FileNotFoundError):
+                (supervisor.stack.paths.run / f"{name}.pid").unlink()
+            return Exit(os.waitstatus_to_exitcode(status), time.monotonic() - sent)
+        time.sleep(0.05)
+    return Exit(None, time.monotonic() - sent)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def wait_ready(url: str, *, timeout: float) -> float | None:
+    """Seconds until ``url`` answers 200, or None if it did not within ``timeout``."""
+    started = time.monotonic()
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        while time.monotonic() - started < timeout:
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(url)).status_code == 200:
+                    return time.monotonic() - started
+            await asyncio.sleep(0.1)
+    return None
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def owner_connection(stack: Stack) -> asyncpg.Connection:
+    return await asyncpg.connect(stack.owner_dsn)
+
+
+def claims(token: str) -> dict[str, object]:
+    """The token's claims, unverified: the test only reads what the gateway issued it."""
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
