@@ -104,40 +104,55 @@ def password_token(gateway: str, email: str = ADMIN) -> str:
 class Exit:
     """How a process ended after a signal: its exit status and how long it took."""
 
+    name: str
     code: int | None  # None: still running when we gave up
     seconds: float
 
 
-def signal_and_wait(
-    supervisor: Supervisor, name: str, sig: signal.Signals, *, timeout: float = 30.0
-) -> Exit:
-    """Send ``sig`` to one process (the supervisor started it: it is our child, so its exit
-    status can be read) and wait for it to end."""
-    target = spec(supervisor, name)
-    pid = supervisor.pid_of(target)
+@dataclass(frozen=True)
+class Signalled:
+    name: str
+    pid: int
+    sent: float  # time.monotonic() when the signal went out
+
+
+def send(supervisor: Supervisor, name: str, sig: signal.Signals) -> Signalled:
+    """Signal one process; the supervisor started it as our child, so its exit status can
+    be read (``wait_exit``)."""
+    pid = supervisor.pid_of(spec(supervisor, name))
     assert pid is not None, f"{name} is not running"
-    sent = time.monotonic()
     os.kill(pid, sig)
-    deadline = sent + timeout
-    while time.monotonic() < deadline:
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:  # not our child: only liveness can be seen
-            done, status = (pid, 0) if not _alive(pid) else (0, 0)
-        if done == pid:
-            with contextlib.suppress(FileNotFoundError):
-                (supervisor.stack.paths.run / f"{name}.pid").unlink()
-            return Exit(os.waitstatus_to_exitcode(status), time.monotonic() - sent)
-        time.sleep(0.05)
-    return Exit(None, time.monotonic() - sent)
+    return Signalled(name, pid, time.monotonic())
 
 
-def _alive(pid: int) -> bool:
+def alive(signalled: Signalled) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return os.waitpid(signalled.pid, os.WNOHANG)[0] == 0
+    except ChildProcessError:
         return False
-    return True
+
+
+async def wait_exit(supervisor: Supervisor, signalled: Signalled, *, timeout: float) -> Exit:
+    """The exit status once the process ends, or code None after ``timeout`` seconds."""
+    deadline = signalled.sent + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(signalled.pid, os.WNOHANG)  # noqa: ASYNC222 - never blocks
+        if done == signalled.pid:
+            with contextlib.suppress(FileNotFoundError):
+                (supervisor.stack.paths.run / f"{signalled.name}.pid").unlink()
+            seconds = time.monotonic() - signalled.sent
+            return Exit(signalled.name, os.waitstatus_to_exitcode(status), seconds)
+        await asyncio.sleep(0.05)
+    return Exit(signalled.name, None, time.monotonic() - signalled.sent)
+
+
+async def restart(supervisor: Supervisor, names: list[str], *, timeout: float = 120) -> None:
+    """Start the processes again (stopped ones only) and wait until each answers ready."""
+    for name in names:
+        supervisor.start(spec(supervisor, name))
+    for name in names:
+        seconds = await wait_ready(spec(supervisor, name).ready_url, timeout=timeout)
+        assert seconds is not None, f"{name} not ready again; see {supervisor.stack.paths.logs}"
 
 
 async def wait_ready(url: str, *, timeout: float) -> float | None:

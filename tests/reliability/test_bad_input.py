@@ -35,6 +35,8 @@ def _config(token: str, known: dict[str, list[str]], examples: int, report_dir: 
         "[checks]",
         "enabled = false",
         *(f"{check}.enabled = true" for check in CHECKS),
+        "[cache]",  # nothing carried between runs: each run stands alone
+        "enabled = false",
         "[reports]",
         f"directory = {json.dumps(str(report_dir))}",
         "ndjson.enabled = true",
