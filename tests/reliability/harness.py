@@ -43,6 +43,8 @@ STACK_ENV = {
     "UNISON_ACCESS_TOKEN_TTL": "7200",
     "UNISON_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
     "UNISON_LOGIN_MAX_FAILURES": "1000000",
+    # A message whose worker was killed mid-handler comes back after this (default 30 s).
+    "UNISON_EVENT_VISIBILITY_TIMEOUT": "5",
 }
 
 

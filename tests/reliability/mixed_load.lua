@@ -32,8 +32,10 @@ function request()
     local body = string.format(
       '{"number":"%s","description":"load %s %s","type":"raw","base_unit":"EA"}',
       number, run_id, words[counter % #words + 1])
-    return wrk.format("POST", "/api/inventory/materials",
-                      {["Content-Type"] = "application/json"}, body)
+    -- wrk.format takes these headers instead of the -H ones: copy those in first.
+    local headers = {["Content-Type"] = "application/json"}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    return wrk.format("POST", "/api/inventory/materials", headers, body)
   elseif pick < write_share + search_share then
     return wrk.format("GET", "/api/search?q=" .. words[counter % #words + 1])
   end
