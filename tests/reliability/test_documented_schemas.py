@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Litestar, get
 from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.params import QueryParameter
+from litestar.testing import TestClient
 
 from gateway.tokens.routes import auth_router
 from inventory.routes import delete_alternative_unit
 from unison_pg import Database
 from unison_web import ServiceApp, create_app
+from unison_web.errors import EXCEPTION_HANDLERS, PROBLEM
 from unison_web.openapi_types import TIME_OF_DAY
+from unison_web.problem_docs import ProblemDocumentingJson
 
 
 class Shift(msgspec.Struct):
@@ -66,3 +71,29 @@ def test_deleting_an_alternative_unit_documents_an_empty_204() -> None:
     document = _documented(delete_alternative_unit, needs=("db", "caller"))
     (operation,) = (op for path in document["paths"].values() for op in path.values())
     assert "content" not in operation["responses"]["204"]
+
+
+@get("/count", sync_to_thread=False)
+def count(limit: Annotated[int, QueryParameter()]) -> int:
+    return limit
+
+
+def test_a_malformed_request_is_documented_and_answered_as_problem_json() -> None:
+    app = Litestar(
+        route_handlers=[count],
+        exception_handlers=dict(EXCEPTION_HANDLERS),
+        openapi_config=OpenAPIConfig(
+            title="t", version="1", path="/schema", render_plugins=[ProblemDocumentingJson()]
+        ),
+    )
+    with TestClient(app) as client:
+        document = client.get("/schema/openapi.json").json()
+        answer = client.get("/count", params={"limit": "many"})
+    content = document["paths"]["/count"]["get"]["responses"]["400"]["content"]
+    assert list(content) == [PROBLEM]
+    schema = _resolve(document, content[PROBLEM]["schema"])
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith(PROBLEM)
+    body = answer.json()
+    assert set(schema["required"]) <= set(body) <= set(schema["properties"])
+    assert body["status"] == 400

@@ -164,5 +164,5 @@ async def test_mixed_load_through_the_gateway_keeps_every_write_and_event(
     for name in sorted(before):
         record(
             f"memory {name}",
-            f"{before[name]:.0f} -> {after.get(name, 0):.0f} MiB RSS (after warm-up -> after load)",
+            f"{before[name]:.1f} -> {after.get(name, 0):.1f} MiB RSS (after warm-up -> after load)",
         )

@@ -90,12 +90,12 @@ async def terminate_while_busy(
     return [await harness.wait_exit(supervisor, s, timeout=EXIT_WITHIN + 20) for s in signalled]
 
 
-def check_exits(exits: list[harness.Exit]) -> None:
+def check_exits(what: str, exits: list[harness.Exit]) -> None:
     bad = [e for e in exits if e.code != 0 or e.seconds > EXIT_WITHIN]
     assert not bad, f"not a clean exit within {EXIT_WITHIN} s: {bad}"
     slowest = max(exits, key=lambda e: e.seconds)
     record(
-        f"SIGTERM: {', '.join(e.name for e in exits)}",
+        f"SIGTERM: {what}",
         f"in-flight work completed, exit 0, slowest {slowest.name} {slowest.seconds:.1f} s",
     )
 
@@ -122,7 +122,7 @@ async def test_the_gateway_and_every_service_finish_their_request_then_exit_0(
         await harness.restart(reliable_stack, [p for p in processes if p != "gateway"])
         await harness.restart(reliable_stack, ["gateway"])
     assert [a.status_code for a in answers] == [200] * len(answers), [a.text for a in answers]
-    check_exits(exits)
+    check_exits("gateway and six services", exits)
 
 
 def _url(supervisor: Supervisor, name: str) -> str:
@@ -212,7 +212,7 @@ async def test_every_worker_finishes_its_handler_then_exits_0(
     finally:
         await conn.close()
         await harness.restart(reliable_stack, [s.name for s in reliable_stack.specs])
-    check_exits(exits)
+    check_exits("six workers", exits)
 
 
 async def _tables(conn: asyncpg.Connection, schema: str) -> str:

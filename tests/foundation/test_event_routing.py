@@ -1,6 +1,6 @@
 """Every event routed to a service's queue has a handler in that service's worker; an
-event without one goes straight to the dead-letter queue (the load test found
-maintenance.work_order.status_changed doing so in production's)."""
+event without one goes straight to the dead-letter queue (the reliability suite's load
+found maintenance.work_order.status_changed doing so in production's)."""
 
 from __future__ import annotations
 
