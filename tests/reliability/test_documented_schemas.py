@@ -1,4 +1,4 @@
-"""What schemathesis found documented wrongly, each pinned where it was fixed (no stack)."""
+"""What schemathesis found, each pinned where it was fixed (no stack needed)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.params import QueryParameter
 from litestar.testing import TestClient
 
+from gateway.proxy.forward import UPSTREAM_KEEPALIVE_SECONDS
 from gateway.tokens.routes import auth_router
 from inventory.routes import delete_alternative_unit
 from unison_pg import Database
@@ -20,6 +21,7 @@ from unison_web import ServiceApp, create_app
 from unison_web.errors import EXCEPTION_HANDLERS, PROBLEM
 from unison_web.openapi_types import TIME_OF_DAY
 from unison_web.problem_docs import ProblemDocumentingJson
+from unison_web.serve import KEEP_ALIVE_SECONDS
 
 
 class Shift(msgspec.Struct):
@@ -97,3 +99,9 @@ def test_a_malformed_request_is_documented_and_answered_as_problem_json() -> Non
     body = answer.json()
     assert set(schema["required"]) <= set(body) <= set(schema["properties"])
     assert body["status"] == 400
+
+
+def test_services_keep_idle_connections_longer_than_the_gateway_reuses_them() -> None:
+    """Else the gateway reuses a connection the service is closing: a reset, and a 502
+    (schemathesis met one)."""
+    assert KEEP_ALIVE_SECONDS > UPSTREAM_KEEPALIVE_SECONDS
