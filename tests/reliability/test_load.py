@@ -127,7 +127,9 @@ async def test_mixed_load_through_the_gateway_keeps_every_write_and_event(
         assert result.status_5xx == 0 and result.socket_errors == 0, result
         assert result.status_4xx == 0, result  # every request of the mix is a valid one
     assert not missing, f"accepted but not stored: {sorted(missing)[:10]}"
-    assert created == len(numbers), (created, len(numbers))
+    # wrk stops at its deadline without reading the answers still on the way: those writes
+    # committed unseen, at most one per connection per run (warm-up and load).
+    assert len(numbers) <= created <= len(numbers) + 2 * connections, (created, len(numbers))
     assert handled == dict.fromkeys(checks.MATERIAL_CONSUMERS, created), handled
     assert not left, f"messages left in queues: {left}"
     growth = {name: after[name] - before[name] for name in before if name in after}
