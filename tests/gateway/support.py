@@ -138,6 +138,10 @@ class EchoService:
                         }
                     }
                 },
+                # The prefix itself is the service's (search's query is GET /api/search);
+                # a longer name that merely starts with it is not.
+                f"/api/{self.name}": {"get": {"responses": {"200": {"description": "root"}}}},
+                f"/api/{self.name}x": {"get": {"responses": {"200": {"description": "not ours"}}}},
                 "/health": {"get": {"responses": {"200": {"description": "not ours"}}}},
             },
             "components": {"schemas": self.components},

@@ -50,6 +50,8 @@ async def test_the_merged_document_has_every_service_and_the_gateways_auth_endpo
     assert {"/auth/token", "/auth/revoke", "/auth/jwks.json"} <= set(paths)
     assert "/api/inventory/things" in paths
     assert "/api/production/things" in paths
+    assert "/api/inventory" in paths  # the prefix itself, as search's GET /api/search
+    assert "/api/inventoryx" not in paths
     assert "/health" not in paths  # outside a service's own prefix: not published
     schemas = document["components"]["schemas"]
     assert {"inventory_Thing", "production_Thing"} <= set(schemas)

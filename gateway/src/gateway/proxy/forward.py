@@ -27,6 +27,10 @@ from unison_web.observability import request_id_of
 
 log = structlog.get_logger("gateway.proxy")
 
+# How long an idle pooled connection to a service is reused; the services keep theirs
+# open longer (unison_web.serve.KEEP_ALIVE_SECONDS), or a reuse meets a closing socket.
+UPSTREAM_KEEPALIVE_SECONDS = 30
+
 
 class ClientDisconnectError(Exception):
     """The client went away while its request body was still being forwarded."""
@@ -53,7 +57,9 @@ class Upstreams:
             trust_env=False,
         )
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=200, limit_per_host=100, keepalive_timeout=30),
+            connector=aiohttp.TCPConnector(
+                limit=200, limit_per_host=100, keepalive_timeout=UPSTREAM_KEEPALIVE_SECONDS
+            ),
             timeout=self._proxy_timeout,
             auto_decompress=False,  # relay the body exactly as the service encoded it
             trust_env=False,

@@ -117,10 +117,13 @@ class MergedOpenAPI:
             return None
         if not isinstance(document, dict):
             return None
-        prefix = f"/api/{service}/"
+        root = f"/api/{service}"
         paths = document.get("paths") or {}
-        # A service publishes only what lives under its own prefix.
-        document["paths"] = {p: v for p, v in paths.items() if p.startswith(prefix)}
+        # A service publishes only what lives under its own prefix (the prefix itself too:
+        # search's query is GET /api/search).
+        document["paths"] = {
+            p: v for p, v in paths.items() if p == root or p.startswith(root + "/")
+        }
         return document
 
     async def _build(self) -> tuple[bytes, bool]:

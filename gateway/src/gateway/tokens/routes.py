@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 
 from gateway.tokens.grants import TokenResponse, TokenService
 from gateway.tokens.keys import KeyRing
@@ -25,6 +26,27 @@ SERVICE_GRANT = "urn:unison:grant-type:service"
 
 # Verifiers may cache the key set this long; a new key is published well before it signs.
 JWKS_MAX_AGE = 60
+
+
+class PublicKey(msgspec.Struct, frozen=True):
+    """One JWK (RFC 7517) of an Ed25519 key (RFC 8037)."""
+
+    kty: str
+    crv: str
+    x: str
+    kid: str
+    alg: str
+    use: str
+
+
+class KeySetDocument(msgspec.Struct, frozen=True):
+    keys: list[PublicKey]
+
+
+# The handlers answer pre-encoded bytes (no second encoding pass); these say what the bytes
+# are, so the OpenAPI document describes the JSON object, not a string.
+_TOKEN_ISSUED = {200: ResponseSpec(TokenResponse, description="Tokens issued")}
+_KEY_SET = {200: ResponseSpec(KeySetDocument, description="The published public keys")}
 
 
 def _address(request: Request[Any, Any, Any]) -> str:
@@ -64,7 +86,12 @@ async def _grant(
     raise OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
 
 
-@post("/token", status_code=200, summary="Issue tokens (OAuth2 token endpoint)")
+@post(
+    "/token",
+    status_code=200,
+    summary="Issue tokens (OAuth2 token endpoint)",
+    responses=_TOKEN_ISSUED,
+)
 async def token(
     request: Request[Any, Any, Any], tokens: NamedDependency[TokenService]
 ) -> Response[TokenResponse]:
@@ -87,7 +114,7 @@ async def revoke(
     return Response(b"", status_code=200, headers=NO_STORE)
 
 
-@get("/jwks.json", summary="Public keys that verify access tokens")
+@get("/jwks.json", summary="Public keys that verify access tokens", responses=_KEY_SET)
 async def jwks(keyring: NamedDependency[KeyRing]) -> Response[bytes]:
     return Response(
         msgspec.json.encode(await keyring.jwks()),

@@ -10,7 +10,6 @@ from typing import Any
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from unison_pg import Database
@@ -18,6 +17,8 @@ from unison_web.auth import TokenVerifier, auth_middleware, provide_principal, p
 from unison_web.errors import EXCEPTION_HANDLERS
 from unison_web.health import Readiness, ReadinessCheck, health_handlers
 from unison_web.observability import Metrics, observability_middleware
+from unison_web.openapi_types import TimeOfDaySchema
+from unison_web.problem_docs import ProblemDocumentingJson
 
 
 def _default_db_dir() -> Path:
@@ -73,6 +74,7 @@ def create_app(spec: ServiceApp) -> Litestar:
         dependencies=dependencies,
         exception_handlers=dict(EXCEPTION_HANDLERS),
         middleware=middleware,
+        plugins=[TimeOfDaySchema()],
         on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=OpenAPIConfig(
@@ -80,7 +82,7 @@ def create_app(spec: ServiceApp) -> Litestar:
             version=spec.version,
             description=spec.description or None,
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[ProblemDocumentingJson()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")

@@ -22,6 +22,7 @@ from unison_config import load
 from unison_log import configure
 from unison_pg import Database
 from unison_web import ServiceApp, create_app, serve
+from unison_web.serve import GRACEFUL_SECONDS
 
 log = structlog.get_logger("unison_worker")
 
@@ -33,7 +34,7 @@ class WorkerSettings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     pool_min: int = 1
     pool_max: int = 5
-    graceful_seconds: int = 20
+    graceful_seconds: int = GRACEFUL_SECONDS
     event_max_reads: int = 5  # then the event goes to the dead-letter queue
     event_concurrency: int = 8
     event_visibility_timeout: int = 30

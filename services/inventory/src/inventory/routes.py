@@ -240,7 +240,11 @@ async def put_alternative_unit(
     return _tagged(saved, material_version)
 
 
-@delete(MATERIAL + "/units/{unit:str}", status_code=204)
+# Documented by hand: from ``Response[None]`` Litestar would promise a JSON body on the 204.
+_UNIT_DELETED = {204: ResponseSpec(None, description="Deleted; the ETag is the material's")}
+
+
+@delete(MATERIAL + "/units/{unit:str}", status_code=204, responses=_UNIT_DELETED)
 async def delete_alternative_unit(
     db: Db, caller: Who, material_id: MaterialId, unit: FromPath[str], if_match: IfMatch = None
 ) -> Response[None]:
