@@ -27,10 +27,10 @@ from reporting.production_facts.models import (
 
 @get(
     "/production/oee",
-    # The body is the cached JSON of an OeeSeries; say so in the schema.
+    # The body is cached JSON (an OeeSeries, or OeeGroups with line or group_by): say so.
     responses={
         200: ResponseSpec(
-            OeeSeries,
+            OeeSeries | OeeGroups,
             description="the series (OeeGroups with line or group_by); X-Cache: hit or miss",
         )
     },
