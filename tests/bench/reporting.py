@@ -169,7 +169,14 @@ async def _scale(
                 days = (month.date(), end.date() - timedelta(days=1))
                 await conn.execute(REBUILD.delete_daily, *days)
                 await conn.fetchval(REBUILD.rebuild_daily, *days)
-        for table in (*FACT_TABLES, "production_hourly", "production_daily"):
+                await conn.execute(REBUILD.delete_plant_daily, *days)
+                await conn.execute(REBUILD.rebuild_plant_daily, *days)
+        for table in (
+            *FACT_TABLES,
+            "production_hourly",
+            "production_daily",
+            "production_plant_daily",
+        ):
             await conn.execute(f"ANALYZE reporting.{table}")
         return True, time.perf_counter() - started
     finally:
@@ -196,9 +203,9 @@ def _period(end: date, plant: UUID, days: int = 90) -> dict[str, str]:
 
 
 BUMP = """
-INSERT INTO reporting.dashboard_generations (organization_id, plant_id, day)
-VALUES ($1, $2, $3)
-ON CONFLICT (organization_id, plant_id, day) DO UPDATE
+INSERT INTO reporting.dashboard_generations (organization_id, plant_id, scope, day)
+VALUES ($1, $2, 'production', $3)
+ON CONFLICT (organization_id, plant_id, scope, day) DO UPDATE
 SET generation = reporting.dashboard_generations.generation + 1
 """
 

@@ -17,12 +17,13 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from reporting import worker
+from reporting.dashboard_cache import freshness
 from reporting.dashboard_cache.freshness import OEE_TOPIC
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
 from unison_bus import JobRunner
 from unison_bus.live import CHANNEL
-from unison_pg import Database
+from unison_pg import Database, Tenant
 
 URL = "/api/reporting/production/oee"
 DAY = date(2026, 11, 9)
@@ -225,3 +226,43 @@ async def test_the_openapi_document_still_describes_the_dashboard_as_a_series(
     document = (await client.get("/schema/openapi.json")).json()
     ok = document["paths"][URL]["get"]["responses"]["200"]
     assert ok["content"]["application/json"]["schema"]["$ref"].endswith("OeeSeries")
+
+
+async def test_the_one_statement_generation_sees_only_its_tenant_and_leaves_no_settings(
+    database: Database, admin_conn: asyncpg.Connection, org_id: UUID, plants: list[UUID]
+) -> None:
+    """``scoped_generation`` sets the tenant for its own statement only: RLS scopes the
+    sum to the tenant's organization and plants, and the pooled connection keeps none of
+    the settings afterwards."""
+    day = date(2026, 11, 2)
+    for organization, plant, bumps in ((org_id, plants[0], 3), (uuid4(), plants[0], 5)):
+        await admin_conn.execute(
+            "INSERT INTO reporting.dashboard_generations (organization_id, plant_id, scope,"
+            " day, generation) VALUES ($1, $2, 'production', $3, $4)",
+            organization,
+            plant,
+            day,
+            bumps,
+        )
+    mine = Tenant(org_id, (plants[0],), "u")
+    other_plant = Tenant(org_id, (plants[1],), "u")
+    period = (day, day)
+    assert await freshness.scoped_generation(database, mine, plants, ("production",), period) == 3
+    # Asked for plant 0 while the token has plant 1 only: RLS leaves nothing.
+    assert (
+        await freshness.scoped_generation(database, other_plant, plants, ("production",), period)
+        == 0
+    )
+    async with database.connection() as conn:
+        await conn.fetchval(
+            freshness.QUERIES.scoped_generation,
+            *[v for _, v in mine.settings()],
+            plants,
+            ["production"],
+            day,
+            day,
+            None,
+        )
+        left = await conn.fetchval("SELECT current_setting('app.organization_id', true)")
+        assert left in (None, "")
+        assert not conn.is_in_transaction()

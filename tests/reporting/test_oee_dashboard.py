@@ -237,3 +237,48 @@ async def test_an_admin_starts_a_rebuild_that_the_worker_runs_as_a_job(
         "/api/reporting/admin/rollups/rebuild", json=reversed_period, headers=auth()
     )
     assert bad.status_code == 422
+
+
+async def _archived(admin_conn: asyncpg.Connection, org_id: UUID, month: date) -> None:
+    """The archive's record of a month of count facts (the partition is gone after it)."""
+    start = datetime(month.year, month.month, 1, tzinfo=UTC)
+    end = datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+    await admin_conn.execute(
+        "INSERT INTO reporting.fact_archives (organization_id, fact_table, range_start,"
+        " range_end, partition_name, object_key, rows, parquet_bytes, partition_bytes)"
+        " VALUES ($1, 'count_facts', $2, $3, 'count_facts_p' || $4, 'k/' || $4, 10, 1, 1)",
+        org_id,
+        start,
+        end,
+        month.strftime("%Y%m"),
+    )
+
+
+async def test_a_rebuild_reaching_archived_months_is_refused_naming_them(
+    client: AsyncTestClient[Any],
+    auth: Headers,
+    admin_conn: asyncpg.Connection,
+    org_id: UUID,
+) -> None:
+    await _archived(admin_conn, org_id, date(2024, 1, 1))
+    await _archived(admin_conn, org_id, date(2024, 3, 1))
+    await _archived(admin_conn, uuid4(), date(2024, 5, 1))  # another organization's
+    url = "/api/reporting/admin/rollups/rebuild"
+    body = {"from": "2023-12-20", "to": "2024-03-01"}
+    refused = await client.post(url, json=body, headers=auth())
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    detail = refused.json()["detail"]
+    assert "2024-01" in detail and "2024-03" in detail and "2024-02" not in detail
+    queued = await admin_conn.fetchval(
+        "SELECT count(*) FROM bus.jobs WHERE organization_id = $1", org_id
+    )
+    assert queued == 0
+    # February alone was never archived; May was archived by another organization only.
+    free_periods = (
+        {"from": "2024-02-01", "to": "2024-02-29"},
+        {"from": "2024-05-01", "to": "2024-05-31"},
+    )
+    for free in free_periods:
+        started = await client.post(url, json=free, headers=auth())
+        assert started.status_code == 202, (free, started.text)

@@ -51,6 +51,7 @@ async def test_every_reporting_table_forces_row_level_security(
         *FACT_TABLES,
         "production_hourly",
         "production_daily",
+        "production_plant_daily",
         "dashboard_generations",
     }
     for row in rows:

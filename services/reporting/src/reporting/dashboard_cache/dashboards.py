@@ -70,10 +70,9 @@ async def answer(
         caller.check_plant(request.plant_id)  # before the cache: a foreign plant is a 404
     plants = [request.plant_id] if request.plant_id is not None else list(caller.tenant.plant_ids)
     # Read before the rollups: an answer computed later is at least this fresh.
-    async with db.transaction(caller.tenant, readonly=True) as conn:
-        generation = await freshness.generation(
-            conn, plants, request.scopes, request.period, state=request.state
-        )
+    generation = await freshness.scoped_generation(
+        db, caller.tenant, plants, request.scopes, request.period, state=request.state
+    )
     key = request_key(caller, request, generation)
     organization_id = caller.tenant.organization_id
     cached = await dashboards.cache.get(organization_id, key)

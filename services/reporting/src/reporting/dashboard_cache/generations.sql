@@ -17,18 +17,9 @@ FROM unnest($1::uuid[]) AS p, unnest($4::text[]) AS s,
     generate_series($2::date, $3::date, interval '1 day') AS d
 ON CONFLICT (organization_id, plant_id, scope, day) DO UPDATE SET generation = g.generation + 1;
 
--- name: range_generation
--- The sum of the production counters of plants $1 (uuid[]) over days [$2, $3]: grows
--- with every change in that range, and only then.
-SELECT coalesce(sum(generation), 0)::bigint
-FROM reporting.dashboard_generations
-WHERE organization_id = app.current_org() AND plant_id = ANY($1::uuid[])
-  AND scope = 'production' AND day BETWEEN $2 AND $3;
-
--- name: generation
--- The sum of the counters of plants $1 (uuid[]) and scopes $2 (text[]) over days
--- [$3, $4], plus those of day $5 (the state day; null: none).
-SELECT coalesce(sum(generation), 0)::bigint
-FROM reporting.dashboard_generations
-WHERE organization_id = app.current_org() AND plant_id = ANY($1::uuid[])
-  AND scope = ANY($2::text[]) AND (day BETWEEN $3 AND $4 OR day = $5);
+-- name: scoped_generation
+-- The sum of the counters of plants $4 (uuid[]) and scopes $5 (text[]) over days
+-- [$6, $7], plus those of day $8 (the state day; null: none): grows with every change
+-- there, and only then. One statement outside any transaction, as the tenant of $1..$3
+-- (organization, plants, user; reporting.dashboard_generation in 0012).
+SELECT reporting.dashboard_generation($1, $2, $3, $4::uuid[], $5::text[], $6, $7, $8);

@@ -64,8 +64,9 @@ class DashboardCache:
         plants = [plant_id] if plant_id is not None else list(caller.tenant.plant_ids)
         # Read before the rollups: an answer computed later is at least this fresh, so it
         # may be stored under this generation.
-        async with db.transaction(caller.tenant, readonly=True) as conn:
-            generation = await freshness.range_generation(conn, plants, *period)
+        generation = await freshness.scoped_generation(
+            db, caller.tenant, plants, (freshness.PRODUCTION,), period
+        )
         key = cache_key(caller, period, granularity, where, generation)
         organization_id = caller.tenant.organization_id
         cached = await self.cache.get(organization_id, key)

@@ -1,4 +1,5 @@
--- Production facts in, rollups maintained in the same statement.
+-- Production facts in, rollups (hourly, daily, and the plant's daily) maintained in the
+-- same statement.
 -- Hourly buckets are UTC hours; daily buckets are the production day for closed shifts
 -- (production's own day, so week and month figures agree with production's) and the UTC
 -- day for counts and stops.
@@ -59,6 +60,19 @@ WITH fact AS (
         logged_rework = r.logged_rework + excluded.logged_rework,
         logged_ideal_seconds = r.logged_ideal_seconds + excluded.logged_ideal_seconds
     RETURNING 1
+), plant_daily AS (
+    INSERT INTO reporting.production_plant_daily AS r (organization_id, bucket_day, plant_id,
+        count_reports, logged_good, logged_scrap, logged_rework, logged_ideal_seconds)
+    SELECT app.current_org(), (logged_at AT TIME ZONE 'UTC')::date, plant_id, 1,
+        good_quantity, scrap_quantity, rework_quantity, ideal_run_seconds
+    FROM fact
+    ON CONFLICT (organization_id, bucket_day, plant_id)
+    DO UPDATE SET count_reports = r.count_reports + excluded.count_reports,
+        logged_good = r.logged_good + excluded.logged_good,
+        logged_scrap = r.logged_scrap + excluded.logged_scrap,
+        logged_rework = r.logged_rework + excluded.logged_rework,
+        logged_ideal_seconds = r.logged_ideal_seconds + excluded.logged_ideal_seconds
+    RETURNING 1
 )
 SELECT count(*) FROM fact;
 
@@ -105,6 +119,18 @@ WITH fact AS (
         CASE WHEN planned THEN seconds ELSE 0 END, CASE WHEN planned THEN 0 ELSE seconds END
     FROM days
     ON CONFLICT (organization_id, bucket_day, plant_id, work_center_id, shift_code)
+    DO UPDATE SET downtimes = r.downtimes + excluded.downtimes,
+        downtime_planned_seconds = r.downtime_planned_seconds + excluded.downtime_planned_seconds,
+        downtime_unplanned_seconds = r.downtime_unplanned_seconds
+            + excluded.downtime_unplanned_seconds
+    RETURNING 1
+), plant_daily AS (
+    INSERT INTO reporting.production_plant_daily AS r (organization_id, bucket_day, plant_id,
+        downtimes, downtime_planned_seconds, downtime_unplanned_seconds)
+    SELECT app.current_org(), bucket_day, plant_id, started,
+        CASE WHEN planned THEN seconds ELSE 0 END, CASE WHEN planned THEN 0 ELSE seconds END
+    FROM days
+    ON CONFLICT (organization_id, bucket_day, plant_id)
     DO UPDATE SET downtimes = r.downtimes + excluded.downtimes,
         downtime_planned_seconds = r.downtime_planned_seconds + excluded.downtime_planned_seconds,
         downtime_unplanned_seconds = r.downtime_unplanned_seconds
@@ -198,6 +224,34 @@ WITH old AS (
     FROM contributions
     GROUP BY 2, 3, 4, 5
     ON CONFLICT (organization_id, bucket_day, plant_id, work_center_id, shift_code)
+    DO UPDATE SET shifts = r.shifts + excluded.shifts,
+        scheduled_seconds = r.scheduled_seconds + excluded.scheduled_seconds,
+        break_seconds = r.break_seconds + excluded.break_seconds,
+        planned_stop_seconds = r.planned_stop_seconds + excluded.planned_stop_seconds,
+        breakdown_seconds = r.breakdown_seconds + excluded.breakdown_seconds,
+        setup_seconds = r.setup_seconds + excluded.setup_seconds,
+        minor_stop_seconds = r.minor_stop_seconds + excluded.minor_stop_seconds,
+        ideal_run_seconds = r.ideal_run_seconds + excluded.ideal_run_seconds,
+        good_count = r.good_count + excluded.good_count,
+        scrap_count = r.scrap_count + excluded.scrap_count,
+        rework_count = r.rework_count + excluded.rework_count,
+        quality_rejected_count = r.quality_rejected_count + excluded.quality_rejected_count
+    RETURNING 1
+), plant_daily AS (
+    -- Per plant: a shift whose plant changed moves from the old plant's day to the new's.
+    INSERT INTO reporting.production_plant_daily AS r (organization_id, bucket_day, plant_id,
+        shifts, scheduled_seconds, break_seconds, planned_stop_seconds, breakdown_seconds,
+        setup_seconds, minor_stop_seconds, ideal_run_seconds, good_count, scrap_count,
+        rework_count, quality_rejected_count)
+    SELECT app.current_org(), production_day, plant_id,
+        sum(sign), sum(sign * scheduled_seconds), sum(sign * break_seconds),
+        sum(sign * planned_stop_seconds), sum(sign * breakdown_seconds),
+        sum(sign * setup_seconds), sum(sign * minor_stop_seconds),
+        sum(sign * ideal_run_seconds), sum(sign * good_count), sum(sign * scrap_count),
+        sum(sign * rework_count), sum(sign * quality_rejected_count)
+    FROM contributions
+    GROUP BY 2, 3
+    ON CONFLICT (organization_id, bucket_day, plant_id)
     DO UPDATE SET shifts = r.shifts + excluded.shifts,
         scheduled_seconds = r.scheduled_seconds + excluded.scheduled_seconds,
         break_seconds = r.break_seconds + excluded.break_seconds,

@@ -23,6 +23,14 @@ from unison_pg import Tenant
 STEP = timedelta(days=7)
 
 
+class ArchivedFacts(Exception):
+    """The period reaches months whose facts were archived: their rollups are all that is
+    left, so they are never rebuilt (the weeks before stay rebuilt)."""
+
+    def __init__(self, months: list[str]) -> None:
+        super().__init__(f"the facts of {', '.join(months)} were archived; not rebuilt")
+
+
 def _weeks(first: date, last: date) -> list[tuple[date, date]]:
     chunks = []
     start = first
@@ -47,6 +55,10 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     for done, (start, end) in enumerate(chunks):
         await ctx.progress(done, len(chunks), f"{start} to {end}")
         async with ctx.database.transaction(tenant) as conn:
+            # Checked again here: the archive may have run since the request was accepted.
+            archived = await repo.archived_months(conn, start, end)
+            if archived:
+                raise ArchivedFacts(archived)
             h, d = await repo.rebuild(conn, ctx.organization_id, start, end)
             await freshness.rebuilt(conn, ctx.organization_id, tenant.plant_ids, (start, end))
             q, f, i = await quality.rebuild(conn, start, end)

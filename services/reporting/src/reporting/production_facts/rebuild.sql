@@ -128,3 +128,32 @@ WITH bounds AS (
     RETURNING 1
 )
 SELECT count(*) FROM written;
+
+-- name: delete_plant_daily
+-- Plant daily rows of the current organization in [$1, $2] (days).
+DELETE FROM reporting.production_plant_daily
+WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2;
+
+-- name: rebuild_plant_daily
+-- The plants' days [$1, $2] from production_daily (rebuilt first, in the same
+-- transaction): the same sums without the work center and shift. Returns the rows written.
+WITH written AS (
+    INSERT INTO reporting.production_plant_daily (organization_id, bucket_day, plant_id,
+        shifts, scheduled_seconds, break_seconds, planned_stop_seconds, breakdown_seconds,
+        setup_seconds, minor_stop_seconds, ideal_run_seconds, good_count, scrap_count,
+        rework_count, quality_rejected_count, count_reports, logged_good, logged_scrap,
+        logged_rework, logged_ideal_seconds, downtimes, downtime_planned_seconds,
+        downtime_unplanned_seconds)
+    SELECT app.current_org(), bucket_day, plant_id, sum(shifts), sum(scheduled_seconds),
+        sum(break_seconds), sum(planned_stop_seconds), sum(breakdown_seconds),
+        sum(setup_seconds), sum(minor_stop_seconds), sum(ideal_run_seconds),
+        sum(good_count), sum(scrap_count), sum(rework_count), sum(quality_rejected_count),
+        sum(count_reports), sum(logged_good), sum(logged_scrap), sum(logged_rework),
+        sum(logged_ideal_seconds), sum(downtimes), sum(downtime_planned_seconds),
+        sum(downtime_unplanned_seconds)
+    FROM reporting.production_daily
+    WHERE organization_id = app.current_org() AND bucket_day BETWEEN $1 AND $2
+    GROUP BY bucket_day, plant_id
+    RETURNING 1
+)
+SELECT count(*) FROM written;

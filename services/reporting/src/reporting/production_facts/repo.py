@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from reporting.archive import repo as archive
 from unison_events.production import CountsLogged, DowntimeEnded, OeeClosed
 from unison_pg import Queries
 from unison_pg.rows import many
@@ -125,7 +126,17 @@ async def rebuild(
     hourly: int = await conn.fetchval(REBUILD.rebuild_hourly, start, end)
     await conn.execute(REBUILD.delete_daily, first, last)
     daily: int = await conn.fetchval(REBUILD.rebuild_daily, first, last)
+    # From the daily rows just written: the plants' days are their sums.
+    await conn.execute(REBUILD.delete_plant_daily, first, last)
+    await conn.execute(REBUILD.rebuild_plant_daily, first, last)
     return hourly, daily
+
+
+async def archived_months(conn: asyncpg.Connection, first: date, last: date) -> list[str]:
+    """The months (YYYY-MM) overlapping days [first, last] whose facts of any table were
+    archived and dropped: a rebuild there would replace the rollups with nothing."""
+    found = await archive.overlapping(conn, _utc_bounds(first, last))
+    return sorted({r.range_start.astimezone(UTC).strftime("%Y-%m") for r in found})
 
 
 def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -151,7 +162,12 @@ async def daily(
     work_center_id: UUID | None,
     granularity: str,
 ) -> list[BucketSums]:
-    rows = await conn.fetch(READS.daily, *days, plant_id, work_center_id, granularity)
+    if work_center_id is None:
+        # A plant or all of them: the plants' rollup has the same sums in ~1/(work
+        # centers x shifts) of the rows.
+        rows = await conn.fetch(READS.plant_daily, *days, plant_id, granularity)
+    else:
+        rows = await conn.fetch(READS.daily, *days, plant_id, work_center_id, granularity)
     return many(rows, BucketSums)
 
 

@@ -176,6 +176,15 @@ async def request_rebuild(db: Database, caller: Caller, data: RebuildRequest) ->
         "requested_by": caller.user,
     }
     async with db.transaction(caller.tenant) as conn:
+        archived = await repo.archived_months(conn, data.first, data.last)
+        if archived:
+            raise Invalid(
+                "the facts of "
+                + ", ".join(archived)
+                + " were archived: a rebuild would lose those months' rollups; rebuild"
+                " a period without them",
+                "/from",
+            )
         return await enqueue(
             conn,
             queue=JOBS_QUEUE,
