@@ -42,8 +42,10 @@ from reporting.production_facts.repo import REBUILD
 from tests.bench.bus import percentile
 from tests.bench.demo_login import claims, demo_token
 from tests.bench.report import Figure
+from tests.support.objects import settings_of as store_settings
 from unison_bus import publish
 from unison_events.production import CountsLogged
+from unison_objects import ObjectStore
 from unison_pg import Database, Tenant
 from unison_stack.supervisor import Supervisor
 
@@ -344,8 +346,11 @@ async def _freshness(
     return delays, missed
 
 
-async def _archive(owner_dsn: str, runtime_dsn: str, rows: int) -> dict[str, Any]:
-    """One month of count facts of a fresh organization, archived by the job's code."""
+async def _archive(
+    owner_dsn: str, runtime_dsn: str, objects: ObjectStore, rows: int
+) -> dict[str, Any]:
+    """One month of count facts of a fresh organization, archived by the job's code into
+    the stack's object store."""
     org, plant, center = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     conn = await asyncpg.connect(owner_dsn)
     try:
@@ -363,7 +368,7 @@ async def _archive(owner_dsn: str, runtime_dsn: str, rows: int) -> dict[str, Any
     try:
         with tempfile.TemporaryDirectory() as cache:
             settings = AnalyticsSettings(fact_retention_months=months, archive_cache_dir=cache)
-            return await Archiver(database, settings).run(Tenant(org), now)
+            return await Archiver(database, settings, objects).run(Tenant(org), now)
     finally:
         await database.close()
 
@@ -414,7 +419,8 @@ async def _run(supervisor: Supervisor, quick: bool) -> list[Figure]:
         fresh, missed = await _freshness(
             c, headers, owner_dsn, (org, plant, centers[0]), 10 if quick else 50
         )
-    archived = await _archive(owner_dsn, runtime_dsn, facts // 24)
+    objects = ObjectStore(store_settings(stack))
+    archived = await _archive(owner_dsn, runtime_dsn, objects, facts // 24)
     scale = (
         f"{facts:,} count facts over {DAYS} days for {count} work centers"
         f" ({'written now in ' + format(scale_s, '.0f') + ' s' if made else 'written before'})"

@@ -30,7 +30,15 @@ def test_the_store_takes_eight_ports_after_the_gateways_and_every_service_is_tol
     assert access_key and secret_key
     secrets = stack.paths.secrets.read_text()
     assert f"S3_ACCESS_KEY={access_key}" in secrets and f"S3_SECRET_KEY={secret_key}" in secrets
-    for name in ("quality", "quality-worker", "inventory-worker", "maintenance", "production"):
+    for name in (
+        "quality",
+        "quality-worker",
+        "inventory-worker",
+        "maintenance",
+        "production",
+        "reporting",
+        "reporting-worker",
+    ):
         env = specs[name].env
         assert env["UNISON_S3_ENDPOINT"] == f"http://127.0.0.1:{gateway + 306}"
         assert (env["UNISON_S3_ACCESS_KEY"], env["UNISON_S3_SECRET_KEY"]) == (

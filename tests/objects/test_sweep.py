@@ -22,6 +22,9 @@ from maintenance.equipment import documents
 from production import worker as production_worker
 from quality import worker as quality_worker
 from quality.notifications.settings import SmtpSettings
+from reporting import worker as reporting_worker
+from reporting.subscriptions.mail import LinkSettings
+from reporting.subscriptions.mail import SmtpSettings as ReportSmtp
 from tests.maintenance.shop import API, Shop
 from unison_bus import JobContext
 from unison_bus.jobs import JobMessage
@@ -187,6 +190,9 @@ async def test_every_services_schedule_queues_a_sweep_its_worker_runs(
         "maintenance": maintenance_worker.job_handlers(object_store),
         "production": production_worker.job_handlers(object_store),
         "inventory": inventory_worker.job_handlers(object_store),
+        "reporting": reporting_worker.job_handlers(
+            ReportSmtp(port=9), LinkSettings(public_url="http://unison.test"), object_store
+        ),
     }
     assert set(scheduled) == {f"{s}-objects-sweep" for s in handlers}
     for service, table in handlers.items():
@@ -197,7 +203,8 @@ async def test_every_services_schedule_queues_a_sweep_its_worker_runs(
     # The old owner-run DELETEs are gone: expiry is the sweep's, per organization.
     old = await admin_conn.fetchval(
         "SELECT count(*) FROM cron.job WHERE jobname IN"
-        " ('inventory-exports-cleanup', 'production-label-files-cleanup')"
+        " ('inventory-exports-cleanup', 'production-label-files-cleanup',"
+        " 'reporting-exports-cleanup')"
     )
     assert old == 0
 

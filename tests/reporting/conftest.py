@@ -18,6 +18,7 @@ from reporting.settings import Settings
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers, auth_for
 from tests.support.tokens import AUDIENCE, ISSUER, TokenMinter
+from unison_objects import ObjectStore
 from unison_pg import Database
 
 
@@ -34,9 +35,9 @@ def reporting_settings(role_dsn: Callable[[str], str]) -> Settings:
 
 @pytest.fixture
 async def client(
-    reporting_settings: Settings, minter: TokenMinter
+    reporting_settings: Settings, minter: TokenMinter, object_store: ObjectStore
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    app = build_app(reporting_settings, verifier=minter.verifier())
+    app = build_app(reporting_settings, verifier=minter.verifier(), objects=object_store)
     async with AsyncTestClient(app) as test_client:
         yield test_client
 

@@ -21,16 +21,24 @@ from litestar.testing import AsyncTestClient
 from reporting import worker
 from tests.support.harness import Headers
 from unison_bus import JobRunner
+from unison_objects import ObjectStore
 from unison_pg import Database, Tenant
 
 Client = AsyncTestClient[Any]
 
 
 async def run_jobs_until_done(
-    database: Database, client: Client, href: str, auth: Headers, timeout: float = 240
+    database: Database,
+    objects: ObjectStore,
+    client: Client,
+    href: str,
+    auth: Headers,
+    timeout: float = 240,
 ) -> dict[str, Any]:
-    """Run the worker's job runner until the job at ``href`` has ended; its last state."""
-    runner = JobRunner(database, queue="reporting_jobs", handlers=worker.JOB_HANDLERS)
+    """Run the worker's job runner (the exports storing into the real object store)
+    until the job at ``href`` has ended; its last state."""
+    handlers = {**worker.JOB_HANDLERS, **worker.file_jobs(objects)}
+    runner = JobRunner(database, queue="reporting_jobs", handlers=handlers)
     stopping = asyncio.Event()
     running = asyncio.create_task(runner.run(stopping))
     try:
@@ -48,12 +56,12 @@ async def run_jobs_until_done(
 
 
 async def export(
-    database: Database, client: Client, auth: Headers, body: dict[str, Any]
+    database: Database, objects: ObjectStore, client: Client, auth: Headers, body: dict[str, Any]
 ) -> dict[str, Any]:
     queued = await client.post("/api/reporting/exports", json=body, headers=auth())
     assert queued.status_code == 202, queued.text
     assert queued.headers["location"] == queued.json()["href"]
-    job = await run_jobs_until_done(database, client, queued.json()["href"], auth)
+    job = await run_jobs_until_done(database, objects, client, queued.json()["href"], auth)
     assert job["status"] == "succeeded", job
     return job
 

@@ -22,11 +22,15 @@ from reporting import worker
 from reporting.analytics.settings import AnalyticsSettings
 from reporting.app import build_app
 from reporting.archive import job as archive
+from reporting.archive.cache import ArchiveCache
+from reporting.archive.repo import Record
+from reporting.archive.store import ArchiveStore
 from reporting.settings import Settings
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
 from tests.support.tokens import TokenMinter
 from unison_bus import JobRunner, enqueue
+from unison_objects import ObjectStore
 from unison_pg import Database, Tenant
 
 URL = "/api/reporting/analytics"
@@ -50,10 +54,14 @@ def archive_settings(tmp_path: Path) -> AnalyticsSettings:
 
 @pytest.fixture
 async def duck_client(
-    reporting_settings: Settings, archive_settings: AnalyticsSettings, minter: TokenMinter
+    reporting_settings: Settings,
+    archive_settings: AnalyticsSettings,
+    minter: TokenMinter,
+    object_store: ObjectStore,
 ) -> AsyncIterator[AsyncTestClient[Any]]:
     settings = msgspec.structs.replace(reporting_settings, analytics=archive_settings)
-    async with AsyncTestClient(build_app(settings, verifier=minter.verifier())) as client:
+    app = build_app(settings, verifier=minter.verifier(), objects=object_store)
+    async with AsyncTestClient(app) as client:
         yield client
 
 
@@ -136,6 +144,7 @@ async def test_archived_months_answer_as_before_and_drop_when_every_organization
     admin_conn: asyncpg.Connection,
     database: Database,
     archive_settings: AnalyticsSettings,
+    object_store: ObjectStore,
 ) -> None:
     other = Shop(database, owner_conn, admin_conn, uuid4(), plants)
     await shop.deliver(*_facts(shop))
@@ -149,7 +158,7 @@ async def test_archived_months_answer_as_before_and_drop_when_every_organization
     assert all(before.values()) and before_plant != before
     assert await _archived_months(duck_client, mine) == 0
 
-    archiver = archive.Archiver(database, archive_settings)
+    archiver = archive.Archiver(database, archive_settings, object_store)
     result = await archiver.run(Tenant(shop.org_id), NOW)
     archived = {a["partition"] for a in result["archived"]}
     assert archived == {f"{t}_p2015_0{m}" for t in FACT_TABLES for m in (3, 4)}
@@ -173,13 +182,15 @@ async def test_archived_months_answer_as_before_and_drop_when_every_organization
     # The other organization's job, through the worker's job runner, drops April.
     months = (datetime.now(UTC).year * 12 + datetime.now(UTC).month - 1) - (2015 * 12 + 4)
     settings = msgspec.structs.replace(archive_settings, fact_retention_months=months)
-    await _run_job(database, other.org_id, settings)
+    await _run_job(database, object_store, other.org_id, settings)
     assert "count_facts_p2015_04" not in await _partitions(admin_conn)
     assert await _answers(duck_client, mine) == before
     assert await _answers(duck_client, theirs) == before_theirs
 
 
-async def _run_job(database: Database, organization_id: UUID, settings: AnalyticsSettings) -> None:
+async def _run_job(
+    database: Database, objects: ObjectStore, organization_id: UUID, settings: AnalyticsSettings
+) -> None:
     tenant = Tenant(organization_id)
     async with database.transaction(tenant) as conn:
         job_id = await enqueue(
@@ -189,7 +200,7 @@ async def _run_job(database: Database, organization_id: UUID, settings: Analytic
             kind=archive.ARCHIVE_KIND,
             params={},
         )
-    handlers = {**worker.JOB_HANDLERS, archive.ARCHIVE_KIND: archive.job(settings)}
+    handlers = {**worker.JOB_HANDLERS, archive.ARCHIVE_KIND: archive.job(settings, objects)}
     runner = JobRunner(database, queue="reporting_jobs", handlers=handlers)
     stopping = asyncio.Event()
     running = asyncio.create_task(runner.run(stopping))
@@ -212,7 +223,11 @@ async def _run_job(database: Database, organization_id: UUID, settings: Analytic
 
 @pytest.mark.usefixtures("old_months")
 async def test_an_organization_sees_only_its_own_archive(
-    shop: Shop, database: Database, archive_settings: AnalyticsSettings
+    shop: Shop,
+    database: Database,
+    archive_settings: AnalyticsSettings,
+    object_store: ObjectStore,
+    tmp_path: Path,
 ) -> None:
     await shop.deliver(shop.counts(_at(date(2015, 5, 3), 8), good=5))
     stranger = Tenant(uuid4())
@@ -225,7 +240,7 @@ async def test_an_organization_sees_only_its_own_archive(
         with pytest.raises(asyncpg.RaiseError):
             await conn.fetchval(drop, "count_facts")
     settings = msgspec.structs.replace(archive_settings, fact_retention_months=23)
-    result = await archive.Archiver(database, settings).run(Tenant(shop.org_id), NOW)
+    result = await archive.Archiver(database, settings, object_store).run(Tenant(shop.org_id), NOW)
     assert [a["partition"] for a in result["archived"]] == ["count_facts_p2015_05"]
     async with database.transaction(stranger, readonly=True) as conn:
         assert await conn.fetchval("SELECT count(*) FROM reporting.fact_archives") == 0
@@ -234,7 +249,25 @@ async def test_an_organization_sees_only_its_own_archive(
         assert candidates == []
     async with database.transaction(Tenant(shop.org_id), readonly=True) as conn:
         key = await conn.fetchval("SELECT object_key FROM reporting.fact_archives")
-    assert key.startswith(f"{shop.org_id}/count_facts/2015-05-")
+    assert key.startswith(f"org/{shop.org_id}/reporting/archives/")
+    stored = await object_store.stat(key)
+    assert stored is not None and stored.size_bytes == result["archived"][0]["parquet_bytes"]
+    # The file is the organization's only: another one's store and cache never hand it out.
+    files = ArchiveStore(database, object_store)
+    with pytest.raises(KeyError):
+        await files.get(stranger, key, tmp_path / "theirs.parquet")
+    record = Record(
+        fact_table="count_facts",
+        range_start=datetime(2015, 5, 1, tzinfo=UTC),
+        range_end=datetime(2015, 6, 1, tzinfo=UTC),
+        object_key=key,
+    )
+    with pytest.raises(ValueError, match="not the organization's"):
+        await ArchiveCache(files, tmp_path).files(stranger, [record])
+    assert not (tmp_path / "theirs.parquet").exists() and not (tmp_path / "org").exists()
+    # Its own: streamed into the cache, the very bytes stored.
+    (cached,) = await ArchiveCache(files, tmp_path).files(Tenant(shop.org_id), [record])
+    assert cached.path.read_bytes() == await object_store.get(key)
 
 
 def test_the_retention_cutoff_is_the_start_of_a_month(

@@ -32,6 +32,7 @@ from tests.reporting.shop import Shop
 from tests.support.harness import Headers
 from unison_bus import JobCancelled, JobContext
 from unison_bus.jobs import JobMessage
+from unison_objects import ObjectStore, prefix
 from unison_pg import Database, Tenant
 
 URL = "/api/reporting/exports"
@@ -72,6 +73,7 @@ async def _oee_shifts(shop: Shop) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
 async def test_an_oee_export_holds_the_dashboards_numbers(
+    object_store: ObjectStore,
     fmt: str,
     shop: Shop,
     client: Client,
@@ -94,7 +96,7 @@ async def test_an_oee_export_holds_the_dashboards_numbers(
             **period,
             "filters": {"granularity": granularity},
         }
-        job = await export(database, client, auth, body)
+        job = await export(database, object_store, client, auth, body)
         assert job["result"]["rows"] == len(expected) == job["progress_total"]
         file = await client.get(job["result"]["download"], headers=auth())
         assert file.status_code == 200, file.text
@@ -115,7 +117,7 @@ async def test_an_oee_export_holds_the_dashboards_numbers(
 
 
 async def test_a_maintenance_and_a_defect_export_match_their_dashboards(
-    client: Client, auth: Headers, database: Database, tmp_path: Path
+    object_store: ObjectStore, client: Client, auth: Headers, database: Database, tmp_path: Path
 ) -> None:
     # No figures yet: the files still carry the dashboards' (empty) totals.
     period = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -124,7 +126,9 @@ async def test_a_maintenance_and_a_defect_export_match_their_dashboards(
         ("quality.defects", "/api/reporting/quality/defects"),
     ):
         dashboard = (await client.get(url, params=period, headers=auth())).json()
-        job = await export(database, client, auth, {"source": source, "format": "xlsx", **period})
+        job = await export(
+            database, object_store, client, auth, {"source": source, "format": "xlsx", **period}
+        )
         rows = read_rows(
             "xlsx", (await client.get(job["result"]["download"], headers=auth())).content, tmp_path
         )
@@ -138,6 +142,7 @@ async def test_a_maintenance_and_a_defect_export_match_their_dashboards(
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
 async def test_a_large_fact_range_streams_into_the_file(
+    object_store: ObjectStore,
     fmt: str,
     client: Client,
     auth: Headers,
@@ -155,7 +160,7 @@ async def test_a_large_fact_range_streams_into_the_file(
             " WHERE organization_id = app.current_org()"
         )
     body = {"source": "facts.counts", "format": fmt, "from": "2026-11-01", "to": "2026-11-30"}
-    job = await export(database, client, auth, body)
+    job = await export(database, object_store, client, auth, body)
     assert job["result"]["rows"] == job["progress_done"] == job["progress_total"] == rows_written
     file = await client.get(job["result"]["download"], headers=auth())
     assert int(file.headers["content-length"]) == len(file.content) == job["result"]["bytes"]
@@ -167,7 +172,7 @@ async def test_a_large_fact_range_streams_into_the_file(
 
     # One plant: only its rows, and the file is that plant's.
     only = {**body, "format": "csv", "filters": {"plant_id": str(plants[1])}}
-    job = await export(database, client, auth, only)
+    job = await export(database, object_store, client, auth, only)
     assert job["result"]["rows"] == rows_written // 3
     other_plant = auth(plant_ids=[plants[1]])
     file = await client.get(job["result"]["download"], headers=other_plant)
@@ -213,6 +218,7 @@ class _CancelAfter(JobContext):
 
 
 async def test_a_cancelled_export_stops_and_stores_nothing(
+    object_store: ObjectStore,
     client: Client,
     auth: Headers,
     database: Database,
@@ -238,7 +244,7 @@ async def test_a_cancelled_export_stops_and_stores_nothing(
     message = JobMessage(job_id, org_id, export_job.KIND)
     ctx = _CancelAfter(database, message, params, cancel=cancel, calls=3)
     with pytest.raises(JobCancelled):
-        await export_job.run(ctx)
+        await export_job.run(ctx, object_store)
     async with database.transaction(tenant, readonly=True) as conn:
         stored = await conn.fetchval(
             "SELECT count(*) FROM reporting.export_files WHERE job_id = $1", job_id
@@ -246,6 +252,7 @@ async def test_a_cancelled_export_stops_and_stores_nothing(
         progress = await conn.fetchval("SELECT progress_done FROM bus.jobs WHERE id = $1", job_id)
     assert stored == 0
     assert 0 < progress < 40_000
+    assert await object_store.list_keys(prefix(org_id, "reporting")) == []
 
 
 async def _job_row(conn: asyncpg.Connection, org_id: UUID, params: dict[str, Any]) -> UUID:
@@ -260,7 +267,11 @@ async def _job_row(conn: asyncpg.Connection, org_id: UUID, params: dict[str, Any
 
 
 async def test_an_expired_link_is_gone_and_an_unknown_one_not_found(
-    client: Client, auth: Headers, database: Database, admin_conn: asyncpg.Connection
+    object_store: ObjectStore,
+    client: Client,
+    auth: Headers,
+    database: Database,
+    admin_conn: asyncpg.Connection,
 ) -> None:
     body = {
         "source": "quality.capa_on_time",
@@ -268,7 +279,7 @@ async def test_an_expired_link_is_gone_and_an_unknown_one_not_found(
         "from": "2026-11-01",
         "to": "2026-11-30",
     }
-    job = await export(database, client, auth, {**body, "expires_in_hours": 1})
+    job = await export(database, object_store, client, auth, {**body, "expires_in_hours": 1})
     link = job["result"]["download"]
     assert datetime.fromisoformat(job["result"]["expires_at"]) < datetime.now(UTC) + timedelta(
         hours=1, minutes=1
@@ -288,10 +299,10 @@ async def test_an_expired_link_is_gone_and_an_unknown_one_not_found(
 
 
 async def test_a_file_is_never_served_to_another_organization_or_a_caller_missing_a_plant(
-    client: Client, auth: Headers, database: Database, plants: list[UUID]
+    object_store: ObjectStore, client: Client, auth: Headers, database: Database, plants: list[UUID]
 ) -> None:
     body = {"source": "production.oee", "format": "csv", "from": "2026-11-01", "to": "2026-11-07"}
-    job = await export(database, client, auth, body)
+    job = await export(database, object_store, client, auth, body)
     link, href = job["result"]["download"], f"/api/reporting/jobs/{job['id']}"
     assert (await client.get(link, headers=auth())).status_code == 200
     stranger = auth(organization_id=uuid4())
@@ -348,7 +359,7 @@ async def test_every_export_query_prepares_and_the_tables_force_rls(
     finally:
         await conn.close()
     assert failures == {}
-    for table in ("export_files", "export_chunks"):
+    for table in ("export_files", "export_chunks", "object_deletions"):
         row = await admin_conn.fetchrow(
             "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = $1::regclass",
             f"reporting.{table}",

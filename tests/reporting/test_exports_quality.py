@@ -16,6 +16,7 @@ from tests.reporting import quality_events as q
 from tests.reporting.export_support import Client, export, read_rows, same_number
 from tests.reporting.shop import Shop
 from tests.support.harness import Headers
+from unison_objects import ObjectStore
 from unison_pg import Database
 
 PERIOD = {"from": "2026-11-02", "to": "2026-11-08"}
@@ -68,6 +69,7 @@ def _compare(rows: list[dict[str, Any]], expected: list[dict[str, Any]], label: 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
 async def test_quality_exports_hold_the_dashboards_numbers(
+    object_store: ObjectStore,
     fmt: str,
     shop: Shop,
     client: Client,
@@ -79,7 +81,7 @@ async def test_quality_exports_hold_the_dashboards_numbers(
 
     async def file(source: str, **filters: str) -> list[dict[str, Any]]:
         body = {"source": source, "format": fmt, **PERIOD, "filters": filters}
-        job = await export(database, client, auth, body)
+        job = await export(database, object_store, client, auth, body)
         content = (await client.get(job["result"]["download"], headers=auth())).content
         return read_rows(fmt, content, tmp_path)
 
@@ -119,11 +121,16 @@ async def test_quality_exports_hold_the_dashboards_numbers(
 
 
 async def test_the_day_figures_export_carries_the_defects_as_text(
-    shop: Shop, client: Client, auth: Headers, database: Database, tmp_path: Path
+    object_store: ObjectStore,
+    shop: Shop,
+    client: Client,
+    auth: Headers,
+    database: Database,
+    tmp_path: Path,
 ) -> None:
     await _quality(shop)
     body = {"source": "facts.quality_days", "format": "csv", **PERIOD}
-    job = await export(database, client, auth, body)
+    job = await export(database, object_store, client, auth, body)
     rows = read_rows(
         "csv", (await client.get(job["result"]["download"], headers=auth())).content, tmp_path
     )

@@ -30,6 +30,7 @@ from tests.reporting.test_exports import _oee_shifts
 from tests.support.harness import Headers
 from unison_bus import JobContext, JobRunner
 from unison_bus.jobs import JobMessage
+from unison_objects import ObjectStore
 from unison_pg import Database
 
 URL = "/api/reporting/subscriptions"
@@ -86,20 +87,26 @@ def _body(recipient: str, **changes: Any) -> dict[str, Any]:
     }
 
 
-async def _run(database: Database, org_id: UUID, smtp: SmtpSettings) -> dict[str, Any]:
+async def _run(
+    database: Database, objects: ObjectStore, org_id: UUID, smtp: SmtpSettings
+) -> dict[str, Any]:
     """The job as the worker runs it for one organization (its handler, a real context)."""
     ctx = JobContext(database, JobMessage(uuid4(), org_id, report_job.KIND), {})
-    handler = report_job.sender(smtp, LinkSettings(public_url=PUBLIC))
+    handler = report_job.sender(smtp, LinkSettings(public_url=PUBLIC), objects)
     result = await handler(ctx)
     assert result is not None
     return result
 
 
 async def _run_queued(
-    database: Database, admin: asyncpg.Connection, org_id: UUID, smtp: SmtpSettings
+    database: Database,
+    objects: ObjectStore,
+    admin: asyncpg.Connection,
+    org_id: UUID,
+    smtp: SmtpSettings,
 ) -> dict[str, Any]:
     """Run the worker's job runner until the organization's report job has ended."""
-    handlers = worker.job_handlers(smtp, LinkSettings(public_url=PUBLIC))
+    handlers = worker.job_handlers(smtp, LinkSettings(public_url=PUBLIC), objects)
     runner = JobRunner(database, queue="reporting_jobs", handlers=handlers)
     stopping = asyncio.Event()
     running = asyncio.create_task(runner.run(stopping))
@@ -133,6 +140,7 @@ RUN = datetime(2026, 11, 9, 6, tzinfo=UTC)
 
 
 async def test_the_weekly_mail_carries_the_dashboards_numbers_once_per_period(
+    object_store: ObjectStore,
     shop: Shop,
     client: Client,
     auth: Headers,
@@ -169,9 +177,9 @@ async def test_the_weekly_mail_carries_the_dashboards_numbers_once_per_period(
     )
 
     # The worker's job runner runs it (the report job bound to this test's relay).
-    job = await _run_queued(database, admin_conn, org_id, settings)
+    job = await _run_queued(database, object_store, admin_conn, org_id, settings)
     assert (job["status"], job["result"]) == ("succeeded", {"claimed": 1, "sent": 1}), job
-    assert await _run(database, org_id, settings) == {"claimed": 0, "sent": 0}
+    assert await _run(database, object_store, org_id, settings) == {"claimed": 0, "sent": 0}
     # Done: the organization may be queued again when the next report is due.
     assert (
         await admin_conn.fetchval(
@@ -217,11 +225,12 @@ async def test_the_weekly_mail_carries_the_dashboards_numbers_once_per_period(
     }
     # The same period due again (a claim replayed): no second mail.
     await _due(admin_conn, subscription["id"], RUN)
-    await _run(database, org_id, settings)
+    await _run(database, object_store, org_id, settings)
     assert len(sink.to(recipient)) == 1
 
 
 async def test_a_refused_mail_is_retried_and_arrives_once(
+    object_store: ObjectStore,
     client: Client,
     auth: Headers,
     database: Database,
@@ -237,20 +246,20 @@ async def test_a_refused_mail_is_retried_and_arrives_once(
     await _due(admin_conn, subscription["id"], RUN)
     sink.refusing = True
     with pytest.raises(RuntimeError, match="1 report"):
-        await _run(database, org_id, settings)
+        await _run(database, object_store, org_id, settings)
     deliveries = f"{URL}/{subscription['id']}/deliveries"
     (pending,) = (await client.get(deliveries, headers=auth())).json()["items"]
     assert (pending["status"], pending["attempts"], pending["file_id"]) == ("pending", 1, None)
     assert "451" in pending["error"]
     assert pending["first_day"] == pending["last_day"] == "2026-11-08"
     sink.refusing = False
-    assert await _run(database, org_id, settings) == {"claimed": 0, "sent": 1}
-    await _run(database, org_id, settings)
+    assert await _run(database, object_store, org_id, settings) == {"claimed": 0, "sent": 1}
+    await _run(database, object_store, org_id, settings)
     assert len(sink.to(recipient)) == 1
 
     # The next day's period is a delivery of its own; the list pages latest first.
     await _due(admin_conn, subscription["id"], RUN + timedelta(days=1))
-    assert await _run(database, org_id, settings) == {"claimed": 1, "sent": 1}
+    assert await _run(database, object_store, org_id, settings) == {"claimed": 1, "sent": 1}
     first = (await client.get(deliveries, params={"limit": 1}, headers=auth())).json()
     second = (
         await client.get(
@@ -268,6 +277,7 @@ async def test_a_refused_mail_is_retried_and_arrives_once(
 
 
 async def test_a_link_delivery_mails_an_expiring_link_to_the_file(
+    object_store: ObjectStore,
     client: Client,
     auth: Headers,
     database: Database,
@@ -281,7 +291,7 @@ async def test_a_link_delivery_mails_an_expiring_link_to_the_file(
     body = _body(recipient, format="parquet", delivery="link")
     subscription = (await client.post(URL, json=body, headers=auth())).json()
     await _due(admin_conn, subscription["id"], RUN)
-    await _run(database, org_id, settings)
+    await _run(database, object_store, org_id, settings)
     (mail,) = sink.to(recipient)
     assert not list(mail.iter_attachments())
     text = mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
@@ -404,4 +414,4 @@ async def test_every_subscription_query_prepares_and_the_tables_force_rls(
     jobs = await admin_conn.fetch(
         "SELECT jobname, schedule FROM cron.job WHERE jobname LIKE 'reporting-%'"
     )
-    assert {j["jobname"] for j in jobs} >= {"reporting-reports", "reporting-exports-cleanup"}
+    assert {j["jobname"] for j in jobs} >= {"reporting-reports", "reporting-objects-sweep"}

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -160,6 +162,21 @@ class ObjectStore:
                 await asyncio.to_thread(spool.write, chunk)
             spool.seek(0)
             return await self._put(key, spool, size, content_type)
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> StoredObject:
+        """Upload a file on disk in parts, read as it is sent (never whole in memory)."""
+        with path.open("rb") as data:
+            size = os.fstat(data.fileno()).st_size
+            return await self._put(key, data, size, content_type)
+
+    async def fetch_file(self, key: str, target: Path) -> int:
+        """Write the object to ``target`` as it arrives, a chunk at a time; its size."""
+        size = 0
+        with target.open("wb") as out:
+            async for chunk in self.stream(key):
+                await asyncio.to_thread(out.write, chunk)
+                size += len(chunk)
+        return size
 
     async def _put(self, key: str, data: IO[bytes], size: int, content_type: str) -> StoredObject:
         if not self._bucket_checked:

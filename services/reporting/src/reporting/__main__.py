@@ -9,6 +9,7 @@ from reporting.app import build_app
 from reporting.settings import Settings
 from unison_config import load
 from unison_log import configure
+from unison_objects import ObjectStore, load_settings
 from unison_web import serve
 
 
@@ -16,7 +17,8 @@ def main() -> None:
     settings = load(Settings, prefix="UNISON_")
     settings = msgspec.structs.replace(settings, analytics=load(AnalyticsSettings, prefix=PREFIX))
     configure("reporting", settings.log_level)
-    serve(build_app(settings), settings.http_host, settings.http_port)
+    objects = ObjectStore(load_settings())
+    serve(build_app(settings, objects=objects), settings.http_host, settings.http_port)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from reporting.quality_facts.routes import quality_router
 from reporting.settings import Settings
 from reporting.subscriptions.routes import subscriptions_router
 from unison_cache import Cache
+from unison_objects import ObjectStore, provide_objects
 from unison_pg import Database
 from unison_web.auth import TokenVerifier
 from unison_web.caller import provide_caller
@@ -40,12 +41,18 @@ DESCRIPTION = (
 ROLE = "unison_reporting"
 
 
-def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Litestar:
-    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens)."""
+def build_app(
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    objects: ObjectStore | None = None,
+) -> Litestar:
+    """The app; ``verifier`` replaces the gateway's JWKS (tests mint their own tokens).
+    ``objects`` keeps export files and fact archives (without it their downloads and
+    archived months answer 503)."""
     database = database_for("reporting", settings)
     dashboards = DashboardCache(Cache(database, ROLE), settings.dashboard_cache_ttl_seconds)
 
-    analytics = _analytics(settings, database)
+    analytics = _analytics(settings, database, objects)
 
     def provide_dashboards() -> DashboardCache:
         return dashboards
@@ -70,6 +77,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
             "caller": Provide(provide_caller, sync_to_thread=False),
             "dashboards": Provide(provide_dashboards, sync_to_thread=False),
             "analytics": Provide(provide_analytics, sync_to_thread=False),
+            "objects": provide_objects(objects),
         },
         verifier=verifier,
         database=database,
@@ -78,7 +86,7 @@ def build_app(settings: Settings, verifier: TokenVerifier | None = None) -> Lite
     )
 
 
-def _analytics(settings: Settings, database: Database) -> Analytics:
+def _analytics(settings: Settings, database: Database, objects: ObjectStore | None) -> Analytics:
     """DuckDB on the service's own DSN (the runtime role), the archive cached locally."""
     a = settings.analytics
     limits = Limits(
@@ -88,4 +96,4 @@ def _analytics(settings: Settings, database: Database) -> Analytics:
         temp_directory=str(a.cache_dir() / "spill"),
     )
     duck = Duck(settings.database_url, limits, a.analytics_concurrency)
-    return Analytics(duck, ArchiveCache(ArchiveStore(database), a.cache_dir()))
+    return Analytics(duck, ArchiveCache(ArchiveStore(database, objects), a.cache_dir()))

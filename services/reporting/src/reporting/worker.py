@@ -13,6 +13,7 @@ from reporting.archive import job as archive
 from reporting.exports import job as export_job
 from reporting.inventory_facts import handlers as inventory_facts
 from reporting.maintenance_facts import handlers as maintenance_facts
+from reporting.objects import SWEEP
 from reporting.production_facts import handlers as production_facts
 from reporting.production_facts import rebuild
 from reporting.production_facts.service import REBUILD_KIND
@@ -45,6 +46,7 @@ from unison_events.quality import (
     NcrChanged,
     QualityFigures,
 )
+from unison_objects import ObjectStore, load_settings, sweeper
 from unison_worker import run_worker
 
 EVENT_HANDLERS: dict[str, Handler] = {
@@ -87,12 +89,27 @@ EVENT_TYPES = EventTypes(
     StockBelowReorderPoint,
     StockReorderPointRecovered,
 )
-JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run, export_job.KIND: export_job.run}
+JOB_HANDLERS: dict[str, JobHandler] = {REBUILD_KIND: rebuild.run}
 
 
-def job_handlers(smtp: SmtpSettings, links: LinkSettings) -> dict[str, JobHandler]:
-    """Every job, the scheduled reports' sender bound to the mail settings."""
-    return {**JOB_HANDLERS, report_job.KIND: report_job.sender(smtp, links)}
+def file_jobs(objects: ObjectStore) -> dict[str, JobHandler]:
+    """The jobs that keep files: exports and the object sweep."""
+    return {
+        export_job.KIND: export_job.runner(objects),
+        SWEEP.job_kind: sweeper(objects, SWEEP),
+    }
+
+
+def job_handlers(
+    smtp: SmtpSettings, links: LinkSettings, objects: ObjectStore
+) -> dict[str, JobHandler]:
+    """Every job but the archive: the scheduled reports' sender bound to the mail
+    settings, the file jobs to the object store."""
+    return {
+        **JOB_HANDLERS,
+        **file_jobs(objects),
+        report_job.KIND: report_job.sender(smtp, links, objects),
+    }
 
 
 def main() -> None:
@@ -101,11 +118,15 @@ def main() -> None:
     settings = load(AnalyticsSettings, prefix=PREFIX)
     smtp = load(SmtpSettings, prefix="UNISON_SMTP_")
     links = load(LinkSettings, prefix="UNISON_REPORTS_")
+    objects = ObjectStore(load_settings())
     run_worker(
         "reporting",
         event_handlers=EVENT_HANDLERS,
         event_types=EVENT_TYPES,
-        job_handlers={**job_handlers(smtp, links), archive.ARCHIVE_KIND: archive.job(settings)},
+        job_handlers={
+            **job_handlers(smtp, links, objects),
+            archive.ARCHIVE_KIND: archive.job(settings, objects),
+        },
     )
 
 

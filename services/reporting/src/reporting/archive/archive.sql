@@ -1,5 +1,6 @@
--- The archive's records and, until the object store is there, its bytes. Every block
--- runs in a transaction scoped to one organization (RLS forced on both tables).
+-- The archive's records, and the bytes of files archived before the object store (until
+-- the sweep moves them). Every block runs in a transaction scoped to one organization
+-- (RLS forced on both tables).
 
 -- name: candidates
 -- The organization's rows in fact partitions ending on or before $1 (SECURITY DEFINER:
@@ -37,11 +38,6 @@ SET range_end = excluded.range_end, partition_name = excluded.partition_name,
 -- name: drop_partition
 -- Detach and drop partition $1 if every organization's rows in it are archived.
 SELECT reporting.drop_archived_partition($1);
-
--- name: put_object
-INSERT INTO reporting.archive_objects (organization_id, key, content)
-VALUES (app.current_org(), $1, $2)
-ON CONFLICT (organization_id, key) DO NOTHING;
 
 -- name: get_object
 SELECT content FROM reporting.archive_objects

@@ -1,5 +1,6 @@
-"""Archived Parquet on local disk, where DuckDB reads it. Keys name their content (a
-digest), so a cached file is never stale; a month archived again gets a new key."""
+"""Archived Parquet on local disk, where DuckDB reads it, streamed from the object store
+the first time. Keys are never reused (a month archived again gets a new key), so a
+cached file is never stale."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from uuid import uuid4
 
 from reporting.analytics.facts import Archived
 from reporting.archive.repo import Record
-from reporting.archive.store import ArchiveStore
+from reporting.archive.store import ArchiveStore, owned
 from unison_pg import Tenant
 
 
@@ -30,7 +31,7 @@ class ArchiveCache:
         """The records' files, fetched from the store the first time."""
         found = []
         for r in records:
-            if not r.object_key.startswith(f"{tenant.organization_id}/"):
+            if not owned(r.object_key, tenant.organization_id):
                 raise ValueError(f"archive key {r.object_key!r} is not the organization's")
             path = self.path(r.object_key)
             if not path.exists():

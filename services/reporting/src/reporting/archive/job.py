@@ -7,13 +7,14 @@ Each month is exported as the runtime role with the organization and the plants 
 in that partition set on the connection, so RLS scopes the export; the rows written must
 equal the rows the partition holds for the organization, or the job fails and the next
 attempt exports again (a late fact arrived meanwhile). A month archived before whose
-count changed is exported again and its file replaced.
+count changed is exported again and its file replaced (the replaced object is queued by
+the record's trigger and deleted after the commit). Files go to the object store under
+``org/<organization>/reporting/archives/<uuid7>``, uploaded in parts from disk.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -25,8 +26,10 @@ from reporting.analytics.duck import Limits, connect, literal
 from reporting.analytics.facts import FACTS, export_select
 from reporting.analytics.settings import AnalyticsSettings
 from reporting.archive import repo
-from reporting.archive.store import ArchiveStore
+from reporting.archive.store import ArchiveStore, is_legacy
+from reporting.objects import SWEEP
 from unison_bus import JobContext
+from unison_objects import ObjectStore, delete_now
 from unison_pg import Database, Tenant
 
 ARCHIVE_KIND = "reporting.archive_facts"
@@ -54,18 +57,12 @@ def export(dsn: str, tenant: Tenant, limits: Limits, c: repo.Candidate, target: 
     return int(written[0]) if written else 0
 
 
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 class Archiver:
-    def __init__(self, database: Database, settings: AnalyticsSettings) -> None:
+    def __init__(
+        self, database: Database, settings: AnalyticsSettings, objects: ObjectStore
+    ) -> None:
         self.database = database
-        self.store = ArchiveStore(database)
+        self.store = ArchiveStore(database, objects)
         self.workdir = settings.cache_dir() / "exports"
         self.retention_months = settings.fact_retention_months
         self.limits = Limits(
@@ -89,21 +86,21 @@ class Archiver:
                     f"{c.partition_name}: {rows} rows exported, {c.org_rows} expected"
                     " (facts arrived meanwhile; the next attempt exports again)"
                 )
-            digest = await asyncio.to_thread(_digest, target)
-            key = (
-                f"{tenant.organization_id}/{c.fact_table}/"
-                f"{c.range_start:%Y-%m}-{digest[:16]}.parquet"
-            )
-            done = repo.Exported(
-                candidate=c, object_key=key, rows=rows, parquet_bytes=target.stat().st_size
-            )
-            await self.store.put(tenant, key, target)
+            size = target.stat().st_size
+            # Uploaded in parts from the file; recorded after (a failure between leaves an
+            # orphan the sweep removes, never a record without its file).
+            key = await self.store.put(tenant, target)
+            done = repo.Exported(candidate=c, object_key=key, rows=rows, parquet_bytes=size)
         finally:
             target.unlink(missing_ok=True)
         async with self.database.transaction(tenant) as conn:
             previous = await repo.record(conn, done)
         if previous is not None and previous != key:
-            await self.store.delete(tenant, previous)
+            # The record's trigger queued a replaced object: it goes now (or by the sweep).
+            if is_legacy(previous):
+                await self.store.drop_legacy(tenant, previous)
+            else:
+                await delete_now(self.database, tenant, self.store.objects, SWEEP, [previous])
         return done
 
     async def run(
@@ -158,11 +155,13 @@ def summary(
     }
 
 
-def job(settings: AnalyticsSettings) -> Callable[[JobContext], Awaitable[dict[str, Any]]]:
-    """The job handler, bound to the process's settings (retention, cache)."""
+def job(
+    settings: AnalyticsSettings, objects: ObjectStore
+) -> Callable[[JobContext], Awaitable[dict[str, Any]]]:
+    """The job handler, bound to the process's settings (retention, cache) and store."""
 
     async def run(ctx: JobContext) -> dict[str, Any]:
-        archiver = Archiver(ctx.database, settings)
+        archiver = Archiver(ctx.database, settings, objects)
         tenant = Tenant(ctx.organization_id, (), f"job:{ctx.kind}")
         result = await archiver.run(tenant, datetime.now(UTC), ctx.progress)
         await ctx.progress(len(result["archived"]), len(result["archived"]), "done")

@@ -1,5 +1,6 @@
-"""Exported files: stored with a random link token (only its SHA-256 kept), found again by
-that token for the caller's organization and plants, refused with 410 once expired."""
+"""Exported files: the object stored first, then its row with a random link token (only
+its SHA-256 kept), found again by that token for the caller's organization and plants,
+refused with 410 once expired."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from uuid import UUID
 
 import msgspec
 
+from reporting.exports import storage
 from reporting.exports.repo import FILES
-from reporting.exports.storage import CONTENT
 from reporting.exports.writers import CONTENT_TYPES
 from reporting.http import BASE
+from unison_objects import ObjectStore
 from unison_pg import Database, Tenant
 from unison_web import NotFound
 from unison_web.errors import DomainError
@@ -51,6 +53,7 @@ class FileInfo(msgspec.Struct, frozen=True, kw_only=True):
     row_count: int
     expires_at: datetime
     expired: bool
+    object_key: str | None  # None: written before the object store (its chunks)
 
 
 def _digest(token: str) -> bytes:
@@ -63,17 +66,21 @@ def link(token: str) -> str:
 
 async def save(
     db: Database,
+    store: ObjectStore,
     tenant: Tenant,
     produced: Produced,
     expires_at: datetime,
     job_id: UUID | None = None,
 ) -> Saved:
-    """Content and row in one transaction: a file is there whole or not at all."""
+    """The object first, then its row in one transaction: a link never names a file that
+    is not whole (a failure after the upload leaves an orphan the sweep removes)."""
     token = secrets.token_urlsafe(32)
     size = produced.path.stat().st_size
+    content_type = CONTENT_TYPES[produced.format]
+    sha = await storage.digest_of(produced.path)
+    key = await storage.put(store, tenant.organization_id, produced.path, content_type)
     async with db.transaction(tenant) as conn:
         file_id: UUID = await conn.fetchval("SELECT app.uuid7()")
-        sha = await CONTENT.put(conn, file_id, produced.path, expires_at)
         await conn.execute(
             FILES.insert_file,
             file_id,
@@ -82,12 +89,13 @@ async def save(
             produced.source,
             produced.format,
             produced.path.name,
-            CONTENT_TYPES[produced.format],
+            content_type,
             list(tenant.plant_ids),
             produced.rows,
             size,
             sha,
             expires_at,
+            key,
         )
     return Saved(
         file_id=file_id,

@@ -14,13 +14,14 @@ import msgspec
 from reporting.exports import files
 from reporting.exports.models import ExportRequest
 from reporting.exports.producer import produce
-from unison_bus import JobContext
+from unison_bus import JobContext, JobHandler
+from unison_objects import ObjectStore
 from unison_pg import Tenant
 
 KIND = "reporting.export"
 
 
-async def run(ctx: JobContext) -> dict[str, Any]:
+async def run(ctx: JobContext, store: ObjectStore) -> dict[str, Any]:
     request = msgspec.convert(ctx.params["request"], ExportRequest)
     tenant = Tenant(
         ctx.organization_id,
@@ -30,7 +31,7 @@ async def run(ctx: JobContext) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="reporting-export-") as directory:
         produced = await produce(ctx.database, tenant, request, Path(directory), ctx.progress)
         expires_at = datetime.now(UTC) + timedelta(hours=request.expires_in_hours)
-        saved = await files.save(ctx.database, tenant, produced, expires_at, ctx.job_id)
+        saved = await files.save(ctx.database, store, tenant, produced, expires_at, ctx.job_id)
     return {
         "download": saved.href,
         "file_id": str(saved.file_id),
@@ -41,3 +42,12 @@ async def run(ctx: JobContext) -> dict[str, Any]:
         "bytes": saved.bytes,
         "expires_at": saved.expires_at.isoformat(),
     }
+
+
+def runner(store: ObjectStore) -> JobHandler:
+    """The job handler, bound to the process's object store."""
+
+    async def handler(ctx: JobContext) -> dict[str, Any]:
+        return await run(ctx, store)
+
+    return handler

@@ -9,6 +9,7 @@ from litestar.response import Stream
 from reporting.exports import service
 from reporting.exports.models import ExportQueued, ExportRequest
 from reporting.http import BASE, Db, Who
+from unison_objects import Objects, content_disposition
 
 
 @post("/exports", status_code=202)
@@ -27,15 +28,15 @@ async def start_export(
 
 
 @get("/exports/files/{token:str}")
-async def download_export(db: Db, caller: Who, token: FromPath[str]) -> Stream:
+async def download_export(db: Db, objects: Objects, caller: Who, token: FromPath[str]) -> Stream:
     """The file, streamed; for the organization and plants it was made for, until the
     link expires (then 410)."""
-    info, chunks = await service.download(db, caller, token)
+    info, chunks = await service.download(db, objects, caller, token)
     return Stream(
         chunks,
         media_type=info.content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{info.filename}"',
+            "Content-Disposition": content_disposition(info.filename),
             "Content-Length": str(info.size_bytes),
             "X-Export-Rows": str(info.row_count),
             "Cache-Control": "private, no-store",

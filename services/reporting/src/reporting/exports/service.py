@@ -8,11 +8,11 @@ from uuid import UUID
 
 import msgspec
 
-from reporting.exports import files, sources
+from reporting.exports import files, sources, storage
 from reporting.exports.job import KIND
 from reporting.exports.models import ExportRequest
-from reporting.exports.storage import CONTENT
 from unison_bus import enqueue
+from unison_objects import ObjectStore
 from unison_pg import Database
 from unison_web.caller import Caller
 
@@ -43,7 +43,9 @@ async def request(db: Database, caller: Caller, data: ExportRequest) -> UUID:
 
 
 async def download(
-    db: Database, caller: Caller, token: str
+    db: Database, store: ObjectStore, caller: Caller, token: str
 ) -> tuple[files.FileInfo, AsyncIterator[bytes]]:
+    """The file a link names (404 unknown or not the caller's, 410 expired), opened."""
     info = await files.by_token(db, caller.tenant, token)
-    return info, CONTENT.chunks(db, caller.tenant, info.id)
+    chunks = await storage.chunks(db, store, caller.tenant, info.id, info.object_key)
+    return info, chunks

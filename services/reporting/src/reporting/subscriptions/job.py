@@ -23,15 +23,15 @@ from uuid import UUID
 import msgspec
 import structlog
 
-from reporting.exports import files
+from reporting.exports import files, storage
 from reporting.exports.models import ExportRequest
 from reporting.exports.producer import produce
-from reporting.exports.storage import CONTENT
 from reporting.subscriptions.mail import Attachment, LinkSettings, SmtpSettings, compose, deliver
 from reporting.subscriptions.models import Subscription
 from reporting.subscriptions.schedule import next_run, period
 from reporting.subscriptions.service import Q
 from unison_bus import JobContext, JobHandler
+from unison_objects import ObjectStore
 from unison_pg import Database, Tenant
 
 KIND = "reporting.send_reports"
@@ -91,7 +91,11 @@ async def _noop(done: int, total: int | None, message: str) -> None:
 
 
 async def _make_file(
-    db: Database, subscription: Subscription, delivery: Delivery, organization_id: UUID
+    db: Database,
+    store: ObjectStore,
+    subscription: Subscription,
+    delivery: Delivery,
+    organization_id: UUID,
 ) -> files.Saved:
     tenant = Tenant(organization_id, tuple(subscription.plant_ids), subscription.created_by)
     request = ExportRequest(
@@ -104,17 +108,21 @@ async def _make_file(
     with tempfile.TemporaryDirectory(prefix="reporting-report-") as directory:
         produced = await produce(db, tenant, request, Path(directory), _noop)
         expires_at = datetime.now(UTC) + timedelta(hours=LINK_HOURS)
-        return await files.save(db, tenant, produced, expires_at)
+        return await files.save(db, store, tenant, produced, expires_at)
 
 
 async def _attachment(
-    db: Database, subscription: Subscription, saved: files.Saved, organization_id: UUID
+    db: Database,
+    store: ObjectStore,
+    subscription: Subscription,
+    saved: files.Saved,
+    organization_id: UUID,
 ) -> Attachment:
     # A dashboard's series: a few hundred rows at most, so the bytes fit in the message.
     tenant = Tenant(organization_id, tuple(subscription.plant_ids), subscription.created_by)
-    content = b"".join([piece async for piece in CONTENT.chunks(db, tenant, saved.file_id)])
     info = await files.by_id(db, tenant, saved.file_id)
     assert info is not None
+    content = await storage.read_all(db, store, tenant, info.id, info.object_key)
     return Attachment(saved.filename, info.content_type, content)
 
 
@@ -133,14 +141,20 @@ def _body(subscription: Subscription, delivery: Delivery, saved: files.Saved, ur
 
 
 async def _send_one(
-    ctx: JobContext, tenant: Tenant, delivery: Delivery, mail: tuple[SmtpSettings, LinkSettings]
+    ctx: JobContext,
+    store: ObjectStore,
+    tenant: Tenant,
+    delivery: Delivery,
+    mail: tuple[SmtpSettings, LinkSettings],
 ) -> None:
     smtp, links = mail
     subscription = await _subscription(ctx.database, tenant, delivery.subscription_id)
-    saved = await _make_file(ctx.database, subscription, delivery, ctx.organization_id)
+    saved = await _make_file(ctx.database, store, subscription, delivery, ctx.organization_id)
     attachment = None
     if subscription.delivery == "attachment":
-        attachment = await _attachment(ctx.database, subscription, saved, ctx.organization_id)
+        attachment = await _attachment(
+            ctx.database, store, subscription, saved, ctx.organization_id
+        )
     message = compose(
         smtp,
         str(delivery.id),
@@ -164,8 +178,9 @@ async def _failed(db: Database, tenant: Tenant, delivery: Delivery, exc: Excepti
     )
 
 
-def sender(smtp: SmtpSettings, links: LinkSettings) -> JobHandler:
-    """The job handler, bound to the worker's mail settings (read once at start-up)."""
+def sender(smtp: SmtpSettings, links: LinkSettings, store: ObjectStore) -> JobHandler:
+    """The job handler, bound to the worker's mail settings (read once at start-up) and
+    its object store."""
 
     async def send_reports(ctx: JobContext) -> dict[str, Any]:
         async with ctx.database.transaction(ctx.tenant, readonly=True) as conn:
@@ -178,7 +193,7 @@ def sender(smtp: SmtpSettings, links: LinkSettings) -> JobHandler:
             tried.append(delivery.id)
             await ctx.progress(len(tried) - 1, None, f"sending {delivery.id}")
             try:
-                await _send_one(ctx, tenant, delivery, (smtp, links))
+                await _send_one(ctx, store, tenant, delivery, (smtp, links))
                 sent += 1
             except Exception as exc:  # any failure: recorded on the delivery, retried
                 await _failed(ctx.database, tenant, delivery, exc)
