@@ -1,8 +1,8 @@
 """The reliability suite's own Unison: a cluster and every process, on ports of its own.
 
 Faults here kill PostgreSQL and processes, so the suite never shares the test cluster or
-the end-to-end stack: it runs on ``.data/reliability`` (PostgreSQL 55436, gateway 38000,
-services 38101.., each moved by ``UNISON_TEST_PORT_OFFSET``).
+the end-to-end stack: it runs on ``.data/reliability`` (PostgreSQL 55436, gateway 23000,
+services 23101.., each moved by ``UNISON_TEST_PORT_OFFSET``).
 
 ``UNISON_RELIABILITY=full`` (what ``./dev reliability`` sets) runs every part longer and
 with more examples; the quick form is what ``./dev test`` and CI run.
@@ -33,8 +33,10 @@ DEMO_PASSWORD = "unison-demo"
 ADMIN = "admin@acme.test"
 RELIABILITY_PORTS = Ports(
     postgres=55436 + TEST_PORT_OFFSET,
-    gateway=38000 + TEST_PORT_OFFSET,
-    first_service=38101 + TEST_PORT_OFFSET,
+    # Below Linux's ephemeral range (32768-60999): at 38000 a client's outgoing port left
+    # in TIME-WAIT once took the object store's 38304 as the next run started.
+    gateway=23000 + TEST_PORT_OFFSET,
+    first_service=23101 + TEST_PORT_OFFSET,
 )
 # The processes' own settings for this stack: tokens that outlive a long fuzz run, and a
 # login limit per address that thousands of fuzzed bad logins from 127.0.0.1 do not reach
